@@ -1,15 +1,6 @@
 /** OWASP Top 10 for LLM Applications (2025) item ids. */
 export type OwaspId =
-  | 'LLM01'
-  | 'LLM02'
-  | 'LLM03'
-  | 'LLM04'
-  | 'LLM05'
-  | 'LLM06'
-  | 'LLM07'
-  | 'LLM08'
-  | 'LLM09'
-  | 'LLM10';
+  'LLM01' | 'LLM02' | 'LLM03' | 'LLM04' | 'LLM05' | 'LLM06' | 'LLM07' | 'LLM08' | 'LLM09' | 'LLM10';
 
 /**
  * One explainable detection. Offsets are UTF-16 code-unit indices into the text that was scanned
