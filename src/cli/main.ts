@@ -1,0 +1,21 @@
+import { Command, CommanderError } from 'commander';
+import { registerScanCommand } from './scan.ts';
+
+const program = new Command('parapet')
+  .description('Parapet — the AI-aware security layer for LLMs')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerScanCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`parapet: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
