@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileCondition, ConditionCompileError, ConditionEvaluationError } from './conditions.ts';
+import {
+  activation,
+  compileCondition,
+  ConditionCompileError,
+  ConditionEvaluationError,
+} from './conditions.ts';
 
 const base = {
   identity: { id: 'alice', tenant: 'acme' },
@@ -25,7 +30,7 @@ describe('compileCondition', () => {
     ];
     for (const [source, args, expected] of cases) {
       const condition = compileCondition(source, 'rule');
-      assert.equal(condition.evaluate({ ...base, args }), expected, source);
+      assert.equal(condition.evaluate(activation({ ...base, args })), expected, source);
     }
   });
 
@@ -61,11 +66,11 @@ describe('compileCondition', () => {
   it('runs RE2 in linear time on a pattern that makes backtracking engines explode', () => {
     const condition = compileCondition("args.q.re2('^(a+)+$')", 'r');
     // 5,000 a's and a trailing b: catastrophic for a backtracking engine, immediate for RE2.
-    assert.equal(condition.evaluate({ ...base, args: { q: 'a'.repeat(5000) + 'b' } }), false);
+    assert.equal(condition.evaluate(activation({ ...base, args: { q: 'a'.repeat(5000) + 'b' } })), false);
   });
 
   it('reports evaluation errors (missing keys) as ConditionEvaluationError', () => {
     const condition = compileCondition('args.amount > 100', 'r');
-    assert.throws(() => condition.evaluate({ ...base, args: {} }), ConditionEvaluationError);
+    assert.throws(() => condition.evaluate(activation({ ...base, args: {} })), ConditionEvaluationError);
   });
 });

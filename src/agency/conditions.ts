@@ -21,10 +21,27 @@ export interface ConditionInput {
   readonly context: Readonly<Record<string, unknown>>;
 }
 
+/** The variables of one evaluation, converted once and shared by every rule a call is checked against. */
+export interface Activation {
+  readonly args: unknown;
+  readonly identity: unknown;
+  readonly request: unknown;
+  readonly context: unknown;
+}
+
+export function activation(input: ConditionInput): Activation {
+  return {
+    args: toCel(input.args),
+    identity: toCel(input.identity),
+    request: toCel(input.request),
+    context: toCel(input.context),
+  };
+}
+
 export interface CompiledCondition {
   readonly source: string;
   /** True or false; throws ConditionEvaluationError when the expression cannot be evaluated. */
-  evaluate(input: ConditionInput): boolean;
+  evaluate(variables: Activation): boolean;
 }
 
 /** A condition that does not compile: `where` names the rule, `column` is 1-based. */
@@ -164,15 +181,10 @@ export function compileCondition(source: string, where: string): CompiledConditi
   }
   return {
     source,
-    evaluate(input) {
+    evaluate(variables) {
       let result: unknown;
       try {
-        result = program({
-          args: toCel(input.args),
-          identity: toCel(input.identity),
-          request: toCel(input.request),
-          context: toCel(input.context),
-        });
+        result = program(variables);
       } catch (error) {
         throw new ConditionEvaluationError(summaryOf(error));
       }
