@@ -1,0 +1,404 @@
+import { createHash } from 'node:crypto';
+import type { Conversation, Origin, TextSegment } from '../core/conversation.ts';
+import type { Action, Decision, Mode, Stage } from '../core/decision.ts';
+import type { Finding, OwaspId } from '../core/finding.ts';
+import type {
+  Exchange,
+  Guard,
+  InputVerdict,
+  OutputGuard,
+  RequestMeta,
+  SegmentEdit,
+  SpanRewrite,
+  TextVerdict,
+} from '../core/guard.ts';
+import type { CheckOptions, Scanner } from '../core/scanner.ts';
+import { compileGlob, type GlobMatcher } from '../agency/glob.ts';
+import { defaultPolicy } from './default-policy.ts';
+import type { LoadedPolicy } from './load.ts';
+import { findCheck } from './schema.ts';
+
+/**
+ * The policy engine: turns loaded policies into the core `Guard`. Every scanner and glob is
+ * compiled once here; per request the engine only selects the policies for the model (cached) and
+ * runs the compiled checks. Synchronous scanners are called synchronously; the engine awaits only
+ * a scanner that returns a Promise.
+ */
+
+/**
+ * Extension point for reversible pseudonymisation (issue 4): one session per exchange maps values
+ * to stable placeholders and restores them in the answer. Until a session factory is passed to
+ * `compileGuard`, `pseudonymize` falls back to `redact`, so the value never reaches the model.
+ */
+export interface PseudonymSession {
+  /** The placeholder for `value` (same value, same placeholder within the session). */
+  placeholder(entity: string, value: string): string;
+  /** Rewrites that put the originals back into output text. */
+  restore(text: string): readonly SpanRewrite[];
+  /** Longest placeholder issued; widens the output hold-back so a split placeholder is restored. */
+  readonly maxPlaceholderLength: number;
+}
+
+export interface CompileGuardOptions {
+  /** `false` lets everything through untouched (the benchmark's baseline). Default true. */
+  readonly scanning?: boolean | undefined;
+  readonly pseudonymizer?: (() => PseudonymSession) | undefined;
+}
+
+interface CompiledCheck {
+  readonly key: string;
+  readonly rule: string;
+  readonly policy: string;
+  readonly stage: Stage;
+  readonly owasp: OwaspId;
+  readonly action: Action;
+  readonly mode: Mode;
+  readonly threshold: number;
+  readonly origins: ReadonlySet<Origin>;
+  readonly scanner: Scanner;
+}
+
+interface CompiledPolicy {
+  readonly name: string;
+  readonly models: readonly GlobMatcher[];
+  readonly input: readonly CompiledCheck[];
+  readonly output: readonly CompiledCheck[];
+}
+
+/** What applies to one model name: computed once per name and cached. */
+interface Selection {
+  readonly policies: readonly string[];
+  readonly input: readonly CompiledCheck[];
+  readonly output: readonly CompiledCheck[];
+  readonly holdback: number;
+}
+
+const PASS: InputVerdict = Object.freeze({ decisions: [], edits: [] });
+const PASS_TEXT: TextVerdict = Object.freeze({ decisions: [], rewrites: [] });
+const PASS_PROMISE = Promise.resolve(PASS);
+const PASSTHROUGH: OutputGuard = Object.freeze({ holdback: 0, passthrough: true, scan: () => PASS_TEXT });
+// Model names come from callers; the per-model cache must not grow without bound.
+const MAX_CACHED_MODELS = 512;
+
+/**
+ * Compile policies into a Guard. Policies whose `match.models` matches the requested model all
+ * apply, highest `priority` first (then by name); a model no policy matches gets the built-in
+ * default policy. Throws if a scanner cannot be built from its options.
+ */
+export function compileGuard(policies: readonly LoadedPolicy[], options: CompileGuardOptions = {}): Guard {
+  if (options.scanning === false) {
+    const exchange: Exchange = { policies: [], checkInput: () => PASS_PROMISE, output: PASSTHROUGH };
+    return { begin: () => exchange };
+  }
+  const compiled = [...policies]
+    .sort((a, b) => b.policy.spec.priority - a.policy.spec.priority || compareNames(a.name, b.name))
+    .map(compilePolicy);
+  const fallback = selectionOf([compilePolicy(defaultPolicy())]);
+  const cache = new Map<string, Selection>();
+  const pseudonymizer = options.pseudonymizer;
+
+  function select(model: string): Selection {
+    const cached = cache.get(model);
+    if (cached) return cached;
+    const matching = compiled.filter((p) => p.models.some((m) => m(model)));
+    const selection = matching.length > 0 ? selectionOf(matching) : fallback;
+    if (cache.size >= MAX_CACHED_MODELS) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+    cache.set(model, selection);
+    return selection;
+  }
+
+  const sharedOutput = new Map<Selection, OutputGuard>();
+  function outputGuard(selection: Selection, session: PseudonymSession | undefined): OutputGuard {
+    if (selection.output.length === 0 && !session) return PASSTHROUGH;
+    if (session) return createOutputGuard(selection, session);
+    let guard = sharedOutput.get(selection);
+    if (!guard) {
+      guard = createOutputGuard(selection, undefined);
+      sharedOutput.set(selection, guard);
+    }
+    return guard;
+  }
+
+  return {
+    begin(conversation: Conversation, _meta: RequestMeta): Exchange {
+      const selection = select(conversation.model);
+      const session = pseudonymizer && usesPseudonyms(selection) ? pseudonymizer() : undefined;
+      return {
+        policies: selection.policies,
+        checkInput: () =>
+          selection.input.length === 0 ? PASS_PROMISE : checkInput(selection.input, conversation, session),
+        output: outputGuard(selection, session),
+      };
+    },
+  };
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compilePolicy(loaded: LoadedPolicy): CompiledPolicy {
+  const { spec } = loaded.policy;
+  const compileStage = (stage: Stage): CompiledCheck[] =>
+    Object.entries(stage === 'input' ? spec.input : spec.output).flatMap(([key, options]) =>
+      options === undefined ? [] : [compileCheck(loaded.name, spec.mode, stage, key, options)],
+    );
+  return {
+    name: loaded.name,
+    models: spec.match.models.map(compileGlob),
+    input: compileStage('input'),
+    output: compileStage('output'),
+  };
+}
+
+function compileCheck(
+  policy: string,
+  mode: Mode,
+  stage: Stage,
+  key: string,
+  options: CheckOptions,
+): CompiledCheck {
+  const definition = findCheck(stage, key);
+  // The schema admits registered keys only; a policy validated against another registry is a bug.
+  if (!definition) throw new Error(`policy '${policy}': no ${stage} check '${key}' is registered`);
+  return {
+    key,
+    rule: `${policy}/${stage}.${key}`,
+    policy,
+    stage,
+    owasp: definition.owasp,
+    action: options.action,
+    mode,
+    threshold: options.threshold ?? 0,
+    origins: new Set(options.origins ?? definition.defaultOrigins),
+    scanner: definition.create(options),
+  };
+}
+
+function selectionOf(policies: readonly CompiledPolicy[]): Selection {
+  const output = policies.flatMap((p) => p.output);
+  return {
+    policies: policies.map((p) => p.name),
+    input: policies.flatMap((p) => p.input),
+    output,
+    holdback: output.reduce((max, c) => Math.max(max, c.scanner.maxFindingLength), 0),
+  };
+}
+
+function usesPseudonyms(selection: Selection): boolean {
+  return selection.input.some((c) => c.action === 'pseudonymize' && c.mode === 'enforce');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hot path.
+
+function isSync(result: readonly Finding[] | Promise<readonly Finding[]>): result is readonly Finding[] {
+  return Array.isArray(result);
+}
+
+function aboveThreshold(findings: readonly Finding[], threshold: number): readonly Finding[] {
+  for (const f of findings) if (f.score < threshold) return findings.filter((g) => g.score >= threshold);
+  return findings;
+}
+
+async function checkInput(
+  checks: readonly CompiledCheck[],
+  conversation: Conversation,
+  session: PseudonymSession | undefined,
+): Promise<InputVerdict> {
+  let decisions: Decision[] | undefined;
+  let edits: Map<TextSegment, SpanRewrite[]> | undefined;
+  for (const check of checks) {
+    for (const message of conversation.messages) {
+      for (const segment of message.segments) {
+        if (!check.origins.has(segment.origin)) continue;
+        const result = check.scanner.scan(segment.text, {
+          stage: 'input',
+          origin: segment.origin,
+          role: segment.role,
+        });
+        const findings = aboveThreshold(isSync(result) ? result : await result, check.threshold);
+        if (findings.length === 0) continue;
+        const decision = decide(check, findings);
+        (decisions ??= []).push(decision);
+        if (decision.mode !== 'enforce') continue;
+        // An enforced block ends the exchange: later checks could not change the outcome.
+        if (decision.action === 'block') return { decisions, block: decision, edits: [] };
+        if (!isRewrite(decision.action)) continue;
+        edits ??= new Map();
+        let list = edits.get(segment);
+        if (!list) edits.set(segment, (list = []));
+        for (const f of findings) list.push(rewriteOf(decision.action, f, segment.text, session));
+      }
+    }
+  }
+  if (!decisions) return PASS;
+  const segmentEdits: SegmentEdit[] = [];
+  if (edits)
+    for (const [segment, list] of edits)
+      segmentEdits.push({ path: segment.path, rewrites: mergeRewrites(list) });
+  return { decisions, edits: segmentEdits };
+}
+
+function createOutputGuard(selection: Selection, session: PseudonymSession | undefined): OutputGuard {
+  const checks = selection.output;
+  const holdback = Math.max(selection.holdback, session?.maxPlaceholderLength ?? 0);
+  const scan = (text: string, origin: Origin): TextVerdict | Promise<TextVerdict> => {
+    let decisions: Decision[] | undefined;
+    let rewrites: SpanRewrite[] | undefined = session ? [...session.restore(text)] : undefined;
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i];
+      if (!check?.origins.has(origin)) continue;
+      const result = check.scanner.scan(text, { stage: 'output', origin, role: 'assistant' });
+      // Switch to the asynchronous path only when a scanner really is asynchronous.
+      if (!isSync(result)) return finishAsync(checks, i, result, text, origin, decisions, rewrites, session);
+      const step = applyOutput(check, result, text, decisions, rewrites, session);
+      if (step.block) return { decisions: step.decisions ?? [], block: step.block, rewrites: [] };
+      decisions = step.decisions;
+      rewrites = step.rewrites;
+    }
+    if (!decisions && !rewrites) return PASS_TEXT;
+    return { decisions: decisions ?? [], rewrites: rewrites ? mergeRewrites(rewrites) : [] };
+  };
+  return { holdback, passthrough: false, scan };
+}
+
+interface OutputStep {
+  readonly decisions: Decision[] | undefined;
+  readonly rewrites: SpanRewrite[] | undefined;
+  readonly block?: Decision;
+}
+
+function applyOutput(
+  check: CompiledCheck,
+  raw: readonly Finding[],
+  text: string,
+  decisions: Decision[] | undefined,
+  rewrites: SpanRewrite[] | undefined,
+  session: PseudonymSession | undefined,
+): OutputStep {
+  const findings = aboveThreshold(raw, check.threshold);
+  if (findings.length === 0) return { decisions, rewrites };
+  const decision = decide(check, findings);
+  const all = decisions ?? [];
+  all.push(decision);
+  if (decision.mode !== 'enforce') return { decisions: all, rewrites };
+  if (decision.action === 'block') return { decisions: all, rewrites, block: decision };
+  if (!isRewrite(decision.action)) return { decisions: all, rewrites };
+  const list = rewrites ?? [];
+  for (const f of findings) list.push(rewriteOf(decision.action, f, text, session));
+  return { decisions: all, rewrites: list };
+}
+
+async function finishAsync(
+  checks: readonly CompiledCheck[],
+  from: number,
+  pending: Promise<readonly Finding[]>,
+  text: string,
+  origin: Origin,
+  decisions: Decision[] | undefined,
+  rewrites: SpanRewrite[] | undefined,
+  session: PseudonymSession | undefined,
+): Promise<TextVerdict> {
+  for (let i = from; i < checks.length; i++) {
+    const check = checks[i];
+    if (!check?.origins.has(origin)) continue;
+    const result =
+      i === from ? pending : check.scanner.scan(text, { stage: 'output', origin, role: 'assistant' });
+    const step = applyOutput(
+      check,
+      isSync(result) ? result : await result,
+      text,
+      decisions,
+      rewrites,
+      session,
+    );
+    if (step.block) return { decisions: step.decisions ?? [], block: step.block, rewrites: [] };
+    decisions = step.decisions;
+    rewrites = step.rewrites;
+  }
+  return { decisions: decisions ?? [], rewrites: rewrites ? mergeRewrites(rewrites) : [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decisions and rewrites.
+
+const MAX_REASONS = 3;
+
+function decide(check: CompiledCheck, findings: readonly Finding[]): Decision {
+  // Approval of free text does not exist (approvals are for tool calls): fail closed as a block.
+  const action = check.action === 'approve' ? 'block' : check.action;
+  return {
+    rule: check.rule,
+    policy: check.policy,
+    stage: check.stage,
+    action,
+    mode: check.mode,
+    owasp: check.owasp,
+    reason: reasonOf(findings),
+    findings,
+  };
+}
+
+function reasonOf(findings: readonly Finding[]): string {
+  const first = findings[0]?.reason ?? '';
+  if (findings.length === 1) return first;
+  const reasons: string[] = [];
+  for (const f of findings) {
+    if (!reasons.includes(f.reason)) reasons.push(f.reason);
+    if (reasons.length === MAX_REASONS) break;
+  }
+  return reasons.join('; ');
+}
+
+function isRewrite(action: Action): action is 'redact' | 'mask' | 'hash' | 'pseudonymize' {
+  return action === 'redact' || action === 'mask' || action === 'hash' || action === 'pseudonymize';
+}
+
+const MASK_KEEP = 4;
+
+function rewriteOf(
+  action: 'redact' | 'mask' | 'hash' | 'pseudonymize',
+  finding: Finding,
+  text: string,
+  session: PseudonymSession | undefined,
+): SpanRewrite {
+  const { start, end } = finding;
+  const label = finding.entity ?? finding.type;
+  const value = text.slice(start, end);
+  switch (action) {
+    case 'mask':
+      return {
+        start,
+        end,
+        replacement: '*'.repeat(Math.max(0, value.length - MASK_KEEP)) + value.slice(-MASK_KEEP),
+      };
+    case 'hash':
+      return {
+        start,
+        end,
+        replacement: `[HASH:${createHash('sha256').update(value).digest('hex').slice(0, 12)}]`,
+      };
+    case 'pseudonymize':
+      if (session) return { start, end, replacement: session.placeholder(label, value) };
+      return { start, end, replacement: `[REDACTED:${label}]` };
+    case 'redact':
+      return { start, end, replacement: `[REDACTED:${label}]` };
+  }
+}
+
+/** Sorted by start, non-overlapping: of two overlapping spans the wider one wins. */
+export function mergeRewrites(rewrites: readonly SpanRewrite[]): SpanRewrite[] {
+  if (rewrites.length <= 1) return [...rewrites];
+  const sorted = [...rewrites].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: SpanRewrite[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (!last || r.start >= last.end) merged.push(r);
+    else if (r.end - r.start > last.end - last.start) merged[merged.length - 1] = r;
+  }
+  return merged;
+}
