@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerPolicyCommand } from './policy.ts';
 import { registerScanCommand } from './scan.ts';
 
 const program = new Command('parapet')
@@ -7,6 +8,7 @@ const program = new Command('parapet')
   .showHelpAfterError()
   .exitOverride();
 
+registerPolicyCommand(program);
 registerScanCommand(program);
 
 try {
