@@ -120,7 +120,13 @@ export const openaiAdapter: ProviderAdapter = {
     const choices = indices.map((index) =>
       endpoint === 'completions'
         ? { index, text: notice, logprobs: null, finish_reason: 'content_filter' }
-        : { index, delta: { content: notice }, logprobs: null, finish_reason: 'content_filter' },
+        : // The role is repeated because the chunk that carried it may have been held and dropped.
+          {
+            index,
+            delta: { role: 'assistant', content: notice },
+            logprobs: null,
+            finish_reason: 'content_filter',
+          },
     );
     const object = endpoint === 'completions' ? 'text_completion' : 'chat.completion.chunk';
     return [jsonEvent({ object, choices, parapet: error }), sseEvent({ data: '[DONE]' })];

@@ -1,0 +1,386 @@
+import type { Endpoint, JsonPath, Origin } from '../core/conversation.ts';
+import { isBlocking, REWRITE_ACTIONS } from '../core/decision.ts';
+import type { Decision } from '../core/decision.ts';
+import { errorBody, policyViolation } from '../core/errors.ts';
+import type { OutputGuard, SpanRewrite } from '../core/guard.ts';
+import { applyRewrites } from '../core/guard.ts';
+import type { JsonObject, ProviderAdapter, SseEvent } from '../core/provider.ts';
+import { getAtPath, rewriteSerialised, setAtPath } from '../providers/json-path.ts';
+import { sseEvent } from '../providers/sse.ts';
+
+/** Default bound on the bytes of events held back per stream. */
+export const DEFAULT_MAX_HELD_BYTES = 64 * 1024;
+
+export interface ResponseGuardOptions {
+  readonly adapter: ProviderAdapter;
+  readonly endpoint: Endpoint;
+  readonly output: OutputGuard;
+}
+
+export interface ResponseGuardResult {
+  /** The same body object, with enforced rewrites applied in place. */
+  readonly body: JsonObject;
+  readonly decisions: Decision[];
+  /** The enforced block that stopped the answer; the body must then not reach the client. */
+  readonly block?: Decision;
+}
+
+/** Scan every output text of a complete response and apply enforced rewrites in place. */
+export async function guardResponseBody(
+  body: JsonObject,
+  options: ResponseGuardOptions,
+): Promise<ResponseGuardResult> {
+  const { adapter, endpoint, output } = options;
+  const decisions: Decision[] = [];
+  if (output.passthrough) return { body, decisions };
+  for (const text of adapter.responseTexts(endpoint, body)) {
+    const verdict = await output.scan(text.text, text.origin);
+    decisions.push(...verdict.decisions);
+    if (verdict.block !== undefined) return { body, decisions, block: verdict.block };
+    if (verdict.rewrites.length === 0) continue;
+    const current = getAtPath(body, text.path);
+    if (typeof current === 'string') {
+      setAtPath(body, text.path, applyRewrites(current, verdict.rewrites));
+      continue;
+    }
+    // Tool input objects were scanned as JSON text; a rewrite that breaks that JSON cannot be
+    // forwarded as a call, so the answer is stopped instead (fail closed).
+    try {
+      setAtPath(body, text.path, rewriteSerialised(current, { path: text.path, rewrites: verdict.rewrites }));
+    } catch {
+      return { body, decisions, block: brokenToolInput(verdict.decisions) };
+    }
+  }
+  return { body, decisions };
+}
+
+function brokenToolInput(decisions: readonly Decision[]): Decision {
+  const rewrite = decisions.find((d) => d.mode === 'enforce' && REWRITE_ACTIONS.has(d.action));
+  const base: Decision = rewrite ?? {
+    rule: 'parapet/output.toolInput',
+    policy: 'parapet',
+    stage: 'output',
+    action: 'block',
+    mode: 'enforce',
+    owasp: 'LLM05',
+    reason: '',
+    findings: [],
+  };
+  return {
+    ...base,
+    action: 'block',
+    reason:
+      `${base.reason} The rewritten tool-call input was no longer valid JSON, so the call was stopped.`.trim(),
+  };
+}
+
+export interface StreamGuardOptions extends ResponseGuardOptions {
+  /** Called once for every decision as the text it concerns is finalised. */
+  readonly onDecision?: (decision: Decision) => void;
+  /** Bound on held event bytes; past it the oldest held text is scanned and released early. */
+  readonly maxHeldBytes?: number;
+  /**
+   * Channels (e.g. tool-call arguments) whose events are held until the channel closes, so the
+   * complete text is judged before any of it is released. Tool governance plugs in here.
+   */
+  readonly holdChannelUntilClose?: (channel: string, toolName: string | undefined) => boolean;
+}
+
+/**
+ * Guard a streamed answer: yields the SSE text to write to the client.
+ *
+ * Each channel (one running text: a choice, a tool call, a content block) keeps a hold-back
+ * window of `output.holdback` characters. Text is finalised up to (channel length − holdback):
+ * by then every finding that starts there is complete, because no finding is longer than the
+ * holdback. The window is scanned (with up to one holdback of already-released text before it as
+ * context) each time text arrives; findings and rewrites starting in the newly finalised range are
+ * committed. An event leaves the queue once all its text is finalised, strictly in arrival order,
+ * so events without text never overtake held ones. A rewrite puts its replacement in the event
+ * where its span starts and removes the covered text from the following events.
+ */
+export async function* guardStream(
+  events: AsyncIterable<SseEvent>,
+  options: StreamGuardOptions,
+): AsyncGenerator<string> {
+  if (options.output.passthrough) {
+    for await (const event of events) yield event.raw;
+    return;
+  }
+  const guard = new StreamGuardState(options);
+  for await (const event of events) {
+    const out = await guard.push(event);
+    for (const text of out) yield text;
+    if (guard.blocked) return;
+  }
+  for (const text of await guard.end()) yield text;
+}
+
+interface Channel {
+  readonly name: string;
+  readonly origin: Origin;
+  readonly holdUntilClose: boolean;
+  /** Original (unrewritten) text from absolute offset `offset` to `length`. */
+  text: string;
+  offset: number;
+  length: number;
+  /** Text before this offset is scanned and its findings committed. */
+  final: number;
+  /** Start of the oldest text still held in the queue (`length` when none is). */
+  heldFrom: number;
+  closed: boolean;
+  /** Channel length at the last whole-text scan (-1 before any). */
+  completedAt: number;
+  /** Committed rewrites in absolute offsets, sorted and non-overlapping. */
+  rewrites: SpanRewrite[];
+}
+
+interface Piece {
+  readonly channel: Channel;
+  readonly start: number;
+  readonly end: number;
+  readonly path: JsonPath;
+}
+
+interface HeldEvent {
+  readonly event: SseEvent;
+  readonly data: unknown;
+  readonly pieces: readonly Piece[];
+}
+
+class StreamGuardState {
+  blocked = false;
+  readonly #options: StreamGuardOptions;
+  readonly #read: ReturnType<ProviderAdapter['streamReader']>;
+  readonly #holdback: number;
+  readonly #maxHeldBytes: number;
+  /** Context kept before the finalised offset so findings at the window's start are whole. */
+  readonly #context: number;
+  readonly #channels = new Map<string, Channel>();
+  readonly #queue: HeldEvent[] = [];
+  #heldBytes = 0;
+  #pendingBlock: Decision | undefined;
+
+  constructor(options: StreamGuardOptions) {
+    this.#options = options;
+    this.#read = options.adapter.streamReader(options.endpoint);
+    this.#holdback = Math.max(0, options.output.holdback);
+    this.#maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+    this.#context = Math.min(this.#holdback, this.#maxHeldBytes);
+  }
+
+  async push(event: SseEvent): Promise<string[]> {
+    const data = parseData(event.data);
+    const info = this.#read(event, data);
+    const pieces: Piece[] = [];
+    for (const text of info.texts) {
+      const channel = this.#channel(text.channel, text.origin, text.toolName);
+      pieces.push({
+        channel,
+        start: channel.length,
+        end: channel.length + text.text.length,
+        path: text.path,
+      });
+      channel.text += text.text;
+      channel.length += text.text.length;
+    }
+    this.#queue.push({ event, data, pieces });
+    this.#heldBytes += event.raw.length;
+
+    for (const { channel } of pieces) {
+      if (channel.holdUntilClose) continue;
+      if (await this.#advance(channel, channel.length - this.#holdback, false)) return this.#blockedEnd();
+    }
+    for (const name of info.closes) {
+      const channel = this.#channels.get(name);
+      if (channel === undefined) continue;
+      if (await this.#advance(channel, channel.length, true)) return this.#blockedEnd();
+      channel.closed = true;
+    }
+    if (info.terminal && (await this.#finaliseAll())) return this.#blockedEnd();
+    const out = this.#release();
+    // Memory bound: when held events outgrow the limit, the oldest one is finalised early even
+    // though its channel's hold-back window is not full. A finding that starts in it and only
+    // completes in text not yet received can then be missed; the alternative, holding without
+    // bound, lets one slow or huge answer exhaust the gateway's memory.
+    while (this.#heldBytes > this.#maxHeldBytes && this.#queue.length > 0) {
+      const oldest = this.#queue[0];
+      if (oldest === undefined) break;
+      for (const piece of oldest.pieces) {
+        if (await this.#advance(piece.channel, piece.end, false)) return [...out, ...this.#blockedEnd()];
+      }
+      out.push(...this.#release());
+    }
+    return out;
+  }
+
+  async end(): Promise<string[]> {
+    if (await this.#finaliseAll()) return this.#blockedEnd();
+    return this.#release();
+  }
+
+  #channel(name: string, origin: Origin, toolName: string | undefined): Channel {
+    let channel = this.#channels.get(name);
+    if (channel === undefined) {
+      channel = {
+        name,
+        origin,
+        holdUntilClose: this.#options.holdChannelUntilClose?.(name, toolName) ?? false,
+        text: '',
+        offset: 0,
+        length: 0,
+        final: 0,
+        heldFrom: 0,
+        closed: false,
+        completedAt: -1,
+        rewrites: [],
+      };
+      this.#channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  async #finaliseAll(): Promise<boolean> {
+    for (const channel of this.#channels.values()) {
+      if (await this.#advance(channel, channel.length, true)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Scan the channel's window and finalise its text up to `target`. Returns true when an
+   * enforced block fired (the stream must end). `complete` marks the scan of the channel's whole
+   * text (close or end of stream), which also reports decisions that point at no span.
+   */
+  async #advance(channel: Channel, target: number, complete: boolean): Promise<boolean> {
+    if (complete ? channel.completedAt === channel.length : target <= channel.final) return false;
+    if (complete) channel.completedAt = channel.length;
+    const verdict = await this.#options.output.scan(channel.text, channel.origin);
+    const base = channel.offset;
+    for (const decision of verdict.decisions) {
+      if (isBlocking(decision)) {
+        // A block whose evidence lies wholly in already-released text was judged when that
+        // text was finalised; it cannot be taken back now, and it fired then if it was real.
+        const ends = decision.findings.map((f) => f.end + base);
+        if (ends.length === 0 || Math.max(...ends) > channel.final) return this.#block(decision);
+        continue;
+      }
+      // Report each decision once: in the scan that finalises the start of its first finding.
+      const position = Math.min(...decision.findings.map((f) => f.start + base));
+      const isNew =
+        decision.findings.length === 0 ? complete : position >= channel.final && position < target;
+      if (isNew) this.#options.onDecision?.(decision);
+    }
+    if (verdict.block !== undefined && !verdict.decisions.includes(verdict.block))
+      return this.#block(verdict.block);
+    let committedEnd = channel.rewrites.at(-1)?.end ?? 0;
+    for (const rewrite of verdict.rewrites) {
+      const start = rewrite.start + base;
+      // Rewrites starting before `final` were committed (or judged absent) by an earlier scan.
+      if (start < channel.final || start >= target || start < committedEnd) continue;
+      committedEnd = rewrite.end + base;
+      channel.rewrites.push({ start, end: committedEnd, replacement: rewrite.replacement });
+    }
+    channel.final = Math.max(channel.final, target);
+    this.#trim(channel);
+    return false;
+  }
+
+  #block(decision: Decision): boolean {
+    this.#options.onDecision?.(decision);
+    this.#pendingBlock = decision;
+    return true;
+  }
+
+  #blockedEnd(): string[] {
+    const decision = this.#pendingBlock;
+    this.blocked = true;
+    this.#queue.length = 0;
+    this.#heldBytes = 0;
+    if (decision === undefined) return [];
+    const open = [...this.#channels.values()].filter((c) => !c.closed).map((c) => c.name);
+    const ending = this.#options.adapter.blockedStreamEnd(
+      this.#options.endpoint,
+      errorBody(policyViolation(decision)),
+      open,
+    );
+    return ending.map((e) => e.raw);
+  }
+
+  /** Release events from the head of the queue while all their text is finalised. */
+  #release(): string[] {
+    const out: string[] = [];
+    for (;;) {
+      const head = this.#queue[0];
+      if (head === undefined || !head.pieces.every((p) => p.end <= p.channel.final)) break;
+      this.#queue.shift();
+      this.#heldBytes -= head.event.raw.length;
+      out.push(this.#render(head));
+      for (const piece of head.pieces) {
+        piece.channel.heldFrom = piece.end;
+        this.#trim(piece.channel);
+      }
+    }
+    return out;
+  }
+
+  #render(held: HeldEvent): string {
+    let changed = false;
+    for (const piece of held.pieces) {
+      const original = slice(piece.channel, piece.start, piece.end);
+      const rendered = renderPiece(piece.channel, piece.start, piece.end);
+      if (rendered !== original) {
+        setAtPath(held.data, piece.path, rendered);
+        changed = true;
+      }
+    }
+    if (!changed) return held.event.raw;
+    return sseEvent({ event: held.event.event, id: held.event.id, data: JSON.stringify(held.data) }).raw;
+  }
+
+  /** Drop text and rewrites no held event and no future scan context needs. */
+  #trim(channel: Channel): void {
+    const keepFrom = Math.min(channel.heldFrom, Math.max(0, channel.final - this.#context));
+    if (keepFrom > channel.offset) {
+      channel.text = channel.text.slice(keepFrom - channel.offset);
+      channel.offset = keepFrom;
+    }
+    while (channel.rewrites.length > 0) {
+      const first = channel.rewrites[0];
+      if (first === undefined || first.start >= channel.heldFrom || first.end > channel.heldFrom) break;
+      channel.rewrites.shift();
+    }
+  }
+}
+
+function parseData(data: string): unknown {
+  if (data === '' || data.trim() === '[DONE]') return undefined;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    // Not JSON: the adapter finds no text in it and it is forwarded as it came.
+    return undefined;
+  }
+}
+
+function slice(channel: Channel, start: number, end: number): string {
+  return channel.text.slice(start - channel.offset, end - channel.offset);
+}
+
+/**
+ * The client-visible text of one piece: original text minus spans covered by rewrites, with each
+ * rewrite's replacement placed in the piece where its span starts.
+ */
+function renderPiece(channel: Channel, start: number, end: number): string {
+  let out = '';
+  let at = start;
+  for (const rewrite of channel.rewrites) {
+    if (rewrite.start >= end) break;
+    if (rewrite.start >= start) {
+      out += slice(channel, at, rewrite.start) + rewrite.replacement;
+      at = Math.min(Math.max(at, rewrite.end), end);
+    } else if (rewrite.end > at) {
+      at = Math.min(rewrite.end, end);
+    }
+  }
+  return out + slice(channel, at, end);
+}
