@@ -20,9 +20,13 @@ class FakeGuard implements OutputGuard {
   readonly passthrough: boolean;
   readonly scanned: string[] = [];
 
-  constructor(holdback = 13, passthrough = false) {
+  /** When true, one decision per check carries all its findings (as the policy engine does). */
+  readonly aggregate: boolean;
+
+  constructor(holdback = 13, passthrough = false, aggregate = false) {
     this.holdback = holdback;
     this.passthrough = passthrough;
+    this.aggregate = aggregate;
   }
 
   scan(text: string, _origin: Origin): TextVerdict {
@@ -54,7 +58,13 @@ class FakeGuard implements OutputGuard {
         rewrites.push({ start: finding.start, end: finding.end, replacement: '[REDACTED]' });
       if (kind === 'block') block ??= decision;
     }
-    return { decisions, rewrites, block };
+    if (!this.aggregate) return { decisions, rewrites, block };
+    const byRule = new Map<string, Decision>();
+    for (const d of decisions) {
+      const seen = byRule.get(d.rule);
+      byRule.set(d.rule, seen === undefined ? d : { ...seen, findings: [...seen.findings, ...d.findings] });
+    }
+    return { decisions: [...byRule.values()], rewrites, block };
   }
 }
 
@@ -148,16 +158,23 @@ describe('guardStream', () => {
       const out = await collect(
         guardStream(
           fromArray(events),
-          chat(new FakeGuard(), { onDecision: (d: Decision) => decisions.push(d) }),
+          chat(new FakeGuard(13, false, round % 2 === 1), { onDecision: (d: Decision) => decisions.push(d) }),
         ),
       );
       assert.equal(chatContents(out).join(''), expected, `round ${round}`);
       assert.equal(parse(out).length, events.length, 'one output event per input event');
-      // Each finding is reported once although overlapping windows are scanned repeatedly.
-      assert.deepEqual(
-        decisions.map((d) => d.rule),
-        ['p/output.secret', 'p/output.secret', 'p/output.secret', 'p/output.watch', 'p/output.secret'],
+      // Each finding is reported once although overlapping windows are scanned repeatedly, also
+      // when one decision carries all findings of its check; offsets index the whole answer.
+      const reported = decisions.flatMap((d) =>
+        d.findings.map((f) => [d.rule, answer.slice(f.start, f.end)]),
       );
+      assert.deepEqual(reported.sort(), [
+        ['p/output.secret', 'SECRET-AAAAAA'],
+        ['p/output.secret', 'SECRET-BBBBBB'],
+        ['p/output.secret', 'SECRET-CCCCCC'],
+        ['p/output.secret', 'SECRET-DDDDDD'],
+        ['p/output.watch', 'WATCH'],
+      ]);
     }
   });
 

@@ -256,19 +256,25 @@ class StreamGuardState {
     if (complete) channel.completedAt = channel.length;
     const verdict = await this.#options.output.scan(channel.text, channel.origin);
     const base = channel.offset;
-    for (const decision of verdict.decisions) {
+    for (const found of verdict.decisions) {
+      // Offsets in reported findings index the channel's running text, not the scanned window.
+      const decision = shiftFindings(found, base);
       if (isBlocking(decision)) {
         // A block whose evidence lies wholly in already-released text was judged when that
         // text was finalised; it cannot be taken back now, and it fired then if it was real.
-        const ends = decision.findings.map((f) => f.end + base);
+        const ends = decision.findings.map((f) => f.end);
         if (ends.length === 0 || Math.max(...ends) > channel.final) return this.#block(decision);
         continue;
       }
-      // Report each decision once: in the scan that finalises the start of its first finding.
-      const position = Math.min(...decision.findings.map((f) => f.start + base));
-      const isNew =
-        decision.findings.length === 0 ? complete : position >= channel.final && position < target;
-      if (isNew) this.#options.onDecision?.(decision);
+      // Windows overlap, so a check sees a finding in several scans: each finding is reported
+      // once, in the scan that finalises its start. A decision with no findings is reported on
+      // the scan of the whole text.
+      if (decision.findings.length === 0) {
+        if (complete) this.#options.onDecision?.(decision);
+        continue;
+      }
+      const fresh = decision.findings.filter((f) => f.start >= channel.final && f.start < target);
+      if (fresh.length > 0) this.#options.onDecision?.({ ...decision, findings: fresh });
     }
     if (verdict.block !== undefined && !verdict.decisions.includes(verdict.block))
       return this.#block(verdict.block);
@@ -350,6 +356,14 @@ class StreamGuardState {
       channel.rewrites.shift();
     }
   }
+}
+
+function shiftFindings(decision: Decision, by: number): Decision {
+  if (by === 0) return decision;
+  return {
+    ...decision,
+    findings: decision.findings.map((f) => ({ ...f, start: f.start + by, end: f.end + by })),
+  };
 }
 
 function parseData(data: string): unknown {
