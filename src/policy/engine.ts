@@ -12,11 +12,11 @@ import type {
   SpanRewrite,
   TextVerdict,
 } from '../core/guard.ts';
-import type { CheckOptions, Scanner } from '../core/scanner.ts';
+import type { CheckDefinition, CheckOptions, Scanner } from '../core/scanner.ts';
+import { CHECKS } from '../scanners/index.ts';
 import { compileGlob, type GlobMatcher } from '../agency/glob.ts';
 import { defaultPolicy } from './default-policy.ts';
 import type { LoadedPolicy } from './load.ts';
-import { findCheck } from './schema.ts';
 
 /**
  * The policy engine: turns loaded policies into the core `Guard`. Every scanner and glob is
@@ -43,6 +43,8 @@ export interface CompileGuardOptions {
   /** `false` lets everything through untouched (the benchmark's baseline). Default true. */
   readonly scanning?: boolean | undefined;
   readonly pseudonymizer?: (() => PseudonymSession) | undefined;
+  /** The check registry the policies were validated against. Default: `CHECKS`. */
+  readonly checks?: readonly CheckDefinition[] | undefined;
 }
 
 interface CompiledCheck {
@@ -90,10 +92,13 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
     const exchange: Exchange = { policies: [], checkInput: () => PASS_PROMISE, output: PASSTHROUGH };
     return { begin: () => exchange };
   }
+  const registry = registryOf(options.checks ?? CHECKS);
+  const compile = (p: LoadedPolicy) => compilePolicy(p, registry);
   const compiled = [...policies]
     .sort((a, b) => b.policy.spec.priority - a.policy.spec.priority || compareNames(a.name, b.name))
-    .map(compilePolicy);
-  const fallback = selectionOf([compilePolicy(defaultPolicy())]);
+    .map(compile);
+  // The default policy is built from the real registry, whatever `options.checks` says.
+  const fallback = selectionOf([compilePolicy(defaultPolicy(), registryOf(CHECKS))]);
   const cache = new Map<string, Selection>();
   const pseudonymizer = options.pseudonymizer;
 
@@ -140,11 +145,17 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compilePolicy(loaded: LoadedPolicy): CompiledPolicy {
+type Registry = ReadonlyMap<string, CheckDefinition>;
+
+function registryOf(checks: readonly CheckDefinition[]): Registry {
+  return new Map(checks.map((c) => [`${c.stage}.${c.key}`, c]));
+}
+
+function compilePolicy(loaded: LoadedPolicy, registry: Registry): CompiledPolicy {
   const { spec } = loaded.policy;
   const compileStage = (stage: Stage): CompiledCheck[] =>
     Object.entries(stage === 'input' ? spec.input : spec.output).flatMap(([key, options]) =>
-      options === undefined ? [] : [compileCheck(loaded.name, spec.mode, stage, key, options)],
+      options === undefined ? [] : [compileCheck(registry, loaded.name, spec.mode, stage, key, options)],
     );
   return {
     name: loaded.name,
@@ -155,13 +166,14 @@ function compilePolicy(loaded: LoadedPolicy): CompiledPolicy {
 }
 
 function compileCheck(
+  registry: Registry,
   policy: string,
   mode: Mode,
   stage: Stage,
   key: string,
   options: CheckOptions,
 ): CompiledCheck {
-  const definition = findCheck(stage, key);
+  const definition = registry.get(`${stage}.${key}`);
   // The schema admits registered keys only; a policy validated against another registry is a bug.
   if (!definition) throw new Error(`policy '${policy}': no ${stage} check '${key}' is registered`);
   return {
@@ -174,8 +186,17 @@ function compileCheck(
     mode,
     threshold: options.threshold ?? 0,
     origins: new Set(options.origins ?? definition.defaultOrigins),
-    scanner: definition.create(options),
+    scanner: createScanner(policy, stage, key, () => definition.create(options)),
   };
+}
+
+function createScanner(policy: string, stage: Stage, key: string, create: () => Scanner): Scanner {
+  try {
+    return create();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`policy '${policy}': spec.${stage}.${key}: ${message}`, { cause: error });
+  }
 }
 
 function selectionOf(policies: readonly CompiledPolicy[]): Selection {

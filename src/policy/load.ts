@@ -36,6 +36,7 @@ export type PolicyErrorCode =
   | 'unsupported_action'
   | 'invalid_condition'
   | 'duplicate_name'
+  | 'compile_error'
   | 'invalid';
 
 export interface PolicyError {
@@ -272,18 +273,19 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown): LocatedIssue
   const path = issue.path.filter((s): s is Segment => typeof s !== 'symbol');
   const got = valueAt(document, path);
   const schema = schemaAt(path);
+  if (got === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    const wanted = expected(schema, issue.code === 'invalid_type' ? issue.expected : 'a value');
+    return [
+      {
+        path,
+        target: 'parent',
+        code: 'missing_field',
+        message: `required field '${String(path.at(-1))}' is missing: expected ${wanted}`,
+      },
+    ];
+  }
   switch (issue.code) {
     case 'invalid_type':
-      if (got === undefined) {
-        return [
-          {
-            path,
-            target: 'parent',
-            code: 'missing_field',
-            message: `required field '${String(path.at(-1))}' is missing: expected ${expected(schema, issue.expected)}`,
-          },
-        ];
-      }
       return [
         {
           path,
