@@ -196,6 +196,11 @@ const CASES: readonly Case[] = [
     expect: { line: 7, path: '', code: 'yaml_syntax', message: /unique/i },
   },
   {
+    name: 'an empty file',
+    yaml: '# nothing yet\n',
+    expect: { line: 1, column: 1, path: '', code: 'empty_file', message: /no policy document/ },
+  },
+  {
     name: 'a document that is not a mapping',
     yaml: `- apiVersion: parapet.dev/v1alpha1\n`,
     expect: { line: 1, column: 1, path: '', code: 'not_a_policy', message: /GuardrailPolicy mapping/ },

@@ -24,6 +24,7 @@ import { checksOf, findCheck, guardrailPolicySchema, type GuardrailPolicy } from
 export type PolicyErrorCode =
   | 'io_error'
   | 'no_policy_files'
+  | 'empty_file'
   | 'yaml_syntax'
   | 'not_a_policy'
   | 'missing_field'
@@ -169,6 +170,18 @@ function parseInto(text: string, file: string, policies: LoadedPolicy[], errors:
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
 
+  // An empty file is a mistake or a file caught mid-write by a reload: never "no policy".
+  if (documents.every((doc) => doc.errors.length === 0 && doc.contents === null)) {
+    errors.push({
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      message: 'the file holds no policy document',
+      code: 'empty_file',
+    });
+    return;
+  }
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
