@@ -1,31 +1,21 @@
 import type { CheckDefinition, Scanner } from '../core/scanner.ts';
-import type { Finding } from '../core/finding.ts';
 import { checkOptions } from './check-options.ts';
+import { detectInjection, shippedModel } from './injection/index.ts';
+import type { InjectionResult } from './injection/index.ts';
 
-// First version (issue 2): blatant instruction-override attacks only. The full detector replaces
-// the internals of `createInjectionScanner` without changing the check definitions.
-const OVERRIDE =
-  /\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|every\s+)?(?:previous|prior|above|earlier|preceding|system|initial|original)\s+(?:instructions?|prompts?|rules?|directions?|guidelines?|messages?)/giu;
-const MAX_FINDING = 200;
+// Findings span at most one classifier window or one rule match; decoded payloads map back to the
+// encoded segment, which the decoder bounds. The stream hold-back is sized from this.
+const MAX_FINDING = 4096;
 
-function createInjectionScanner(id: string, threshold: number): Scanner {
+function createInjectionScanner(id: string, untrusted: boolean, threshold: number | undefined): Scanner {
+  // Compile once: the model is loaded (and validated) when the policy loads, not per request.
+  const model = shippedModel();
+  const limit = threshold ?? (untrusted ? model.thresholds.untrusted : model.thresholds.prompt);
   return {
     id,
     maxFindingLength: MAX_FINDING,
     scan(text) {
-      const findings: Finding[] = [];
-      for (const match of text.matchAll(OVERRIDE)) {
-        const score = 0.95;
-        if (score < threshold) continue;
-        findings.push({
-          type: 'injection.override',
-          start: match.index,
-          end: match.index + match[0].length,
-          score,
-          reason: 'instruction override: the text tells the model to ignore its previous instructions',
-        });
-      }
-      return findings;
+      return detectInjection(text, { model, threshold: limit }).findings;
     },
   };
 }
@@ -40,7 +30,7 @@ export const promptInjection: CheckDefinition = {
   defaultOrigins: ['prompt'],
   actions: ['allow', 'block'],
   options,
-  create: (o) => createInjectionScanner('promptInjection', o.threshold ?? 0.5),
+  create: (o) => createInjectionScanner('promptInjection', false, o.threshold),
 };
 
 export const indirectInjection: CheckDefinition = {
@@ -51,5 +41,10 @@ export const indirectInjection: CheckDefinition = {
   defaultOrigins: ['tool_result', 'document'],
   actions: ['allow', 'block'],
   options,
-  create: (o) => createInjectionScanner('indirectInjection', o.threshold ?? 0.5),
+  create: (o) => createInjectionScanner('indirectInjection', true, o.threshold),
 };
+
+/** The `parapet scan --task injection` contract: calibrated score, default user-input threshold. */
+export function scanInjection(text: string): InjectionResult {
+  return detectInjection(text);
+}

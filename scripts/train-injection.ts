@@ -1,0 +1,58 @@
+/**
+ * Train the offline injection detector: `npm run train:injection [-- DATA.jsonl] [--exclude-source S]...
+ * [--folds N] [--out FILE]`. Cross-validates (prints held-out fold metrics), then fits the shipped
+ * model on all rows plus the project's own templates and writes it as JSON.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { metricsTable } from '../src/scanners/injection/metrics.ts';
+import { buildModel, TEMPLATE_SOURCE } from '../src/scanners/injection/train.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'exclude-source': { type: 'string', multiple: true, default: [] },
+    folds: { type: 'string', default: '5' },
+    out: { type: 'string', default: 'models/injection.json' },
+  },
+});
+const dataPath = positionals[0] ?? '../shared/data/injection-dev.jsonl';
+const folds = Number(values.folds);
+if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer ≥ 2');
+const excludeSources = values['exclude-source'];
+const started = Date.now();
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+const { model, rows, cv } = buildModel(
+  { dataPath, excludeSources, folds, log },
+  {
+    data: dataPath,
+    dataSha256: createHash('sha256').update(readFileSync(dataPath)).digest('hex'),
+    excludedSources: excludeSources,
+    templates: TEMPLATE_SOURCE,
+    folds,
+    trainedAt: new Date().toISOString(),
+  },
+);
+writeFileSync(values.out, JSON.stringify(model) + '\n');
+
+log(`\nheld-out folds (${folds}-fold CV; classifier and combiner never saw the scored row)`);
+log(
+  `threshold = shipped prompt threshold ${model.thresholds.prompt}; untrusted ${model.thresholds.untrusted}`,
+);
+const dev = rows.flatMap((r, i) =>
+  r.source === TEMPLATE_SOURCE ? [] : [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang }],
+);
+for (const l of metricsTable(dev, model.thresholds.prompt)) log(l);
+const templates = rows.flatMap((r, i) =>
+  r.source === TEMPLATE_SOURCE ? [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang }] : [],
+);
+log(`\nproject templates, held-out folds (multilingual sanity check, ${templates.length} rows)`);
+for (const l of metricsTable(templates, model.thresholds.prompt).slice(0, 1)) log(l);
+log(
+  `\nwrote ${values.out} (${(Buffer.byteLength(JSON.stringify(model)) / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
+log(
+  `combiner: ${model.combiner.names.map((n, i) => `${n}=${model.combiner.weights[i]}`).join(' ')} bias=${model.combiner.bias}`,
+);

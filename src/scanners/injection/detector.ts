@@ -1,0 +1,223 @@
+/**
+ * The offline injection detector: de-obfuscate, gather the three kinds of evidence (rule families,
+ * the n-gram classifier, structural signals) on the text and on every decoded payload, and
+ * combine them into one calibrated score with a logistic combiner fitted on held-out folds.
+ */
+import type { Finding } from '../../core/finding.ts';
+import { decodedPayloads, normalize } from '../normalize/index.ts';
+import type { Normalized, Payload } from '../normalize/index.ts';
+import { classify } from './classifier.ts';
+import type { LinearModel, LoadedModel, Window } from './classifier.ts';
+import { forEachFeature } from './features.ts';
+import { matchRules, RULE_FAMILIES } from './rules.ts';
+import type { RuleHit, RuleId } from './rules.ts';
+import { structureSignals } from './structure.ts';
+import type { StructureSignals } from './structure.ts';
+
+/** Signal names, in the order of the combiner's weights. Changing it needs a retrained model. */
+export const SIGNAL_NAMES: readonly string[] = [
+  'classifier.whole',
+  'classifier.window',
+  ...RULE_FAMILIES.map((f) => `rule.${f.id}`),
+  'structure.addresses_assistant',
+  'structure.imperatives',
+  'structure.off_genre_lines',
+  'structure.role_shifts',
+  'obfuscation',
+  'payload.classifier',
+  'length',
+];
+
+interface PayloadEvidence {
+  readonly payload: Payload;
+  readonly hits: readonly RuleHit[];
+  readonly logit: number;
+}
+
+export interface Evidence {
+  readonly normalized: Normalized;
+  readonly whole: number;
+  readonly windowMax: number;
+  readonly window: Window;
+  readonly hits: readonly RuleHit[];
+  readonly structure: StructureSignals;
+  readonly payloads: readonly PayloadEvidence[];
+}
+
+/** Deepest nesting of encodings followed (base64 of hex of …). */
+const MAX_DECODE_DEPTH = 2;
+
+function payloadEvidence(text: string, linear: LinearModel, depth: number, out: PayloadEvidence[]): void {
+  for (const payload of decodedPayloads(text)) {
+    const inner = normalize(payload.text).text;
+    const scores = classify(linear, inner);
+    out.push({ payload, hits: matchRules(inner), logit: Math.max(scores.whole, scores.windowMax) });
+    if (depth + 1 < MAX_DECODE_DEPTH && out.length < 16) payloadEvidence(inner, linear, depth + 1, out);
+  }
+}
+
+export function gatherEvidence(text: string, linear: LinearModel): Evidence {
+  const normalized = normalize(text);
+  const scores = classify(linear, normalized.text);
+  const payloads: PayloadEvidence[] = [];
+  payloadEvidence(normalized.text, linear, 0, payloads);
+  return {
+    normalized,
+    whole: scores.whole,
+    windowMax: scores.windowMax,
+    window: scores.window,
+    hits: matchRules(normalized.text),
+    structure: structureSignals(normalized.text),
+    payloads,
+  };
+}
+
+export function signalVector(e: Evidence, textLength: number): number[] {
+  const fired = new Set<RuleId>();
+  for (const h of e.hits) fired.add(h.id);
+  for (const p of e.payloads) for (const h of p.hits) fired.add(h.id);
+  let payloadLogit = 0;
+  for (const p of e.payloads) payloadLogit = Math.max(payloadLogit, p.logit);
+  const s = e.structure;
+  return [
+    e.whole,
+    e.windowMax,
+    ...RULE_FAMILIES.map((f) => (fired.has(f.id) ? 1 : 0)),
+    Math.log1p(s.addressesAssistant),
+    Math.log1p(s.imperatives),
+    Math.min(1, s.offGenreLines),
+    Math.log1p(s.roleShifts),
+    Math.min(3, e.normalized.transforms.length + e.payloads.length),
+    payloadLogit,
+    Math.log1p(textLength) / 10,
+  ];
+}
+
+export function combine(model: LoadedModel['combiner'], signals: readonly number[]): number {
+  let z = model.bias;
+  for (let i = 0; i < signals.length; i++) z += (model.weights[i] ?? 0) * (signals[i] ?? 0);
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The character n-grams of a window that push its score up most (for explanations). */
+export function topNgrams(linear: LinearModel, text: string, window: Window, k = 5): string[] {
+  const contributions = new Map<string, number>();
+  forEachFeature(text, window.start, window.end, (index, position, length) => {
+    if (length < 3) return;
+    const gram = text.slice(Math.max(window.start, position - length + 1), position + 1).toLowerCase();
+    contributions.set(gram, (contributions.get(gram) ?? 0) + (linear.weights[index] ?? 0));
+  });
+  return [...contributions]
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([gram]) => gram.trim())
+    .filter((g) => g.length > 0);
+}
+
+const TECHNIQUE = new Map(RULE_FAMILIES.map((f) => [f.id, f.technique]));
+
+const TRANSFORM_NAMES: Readonly<Record<string, string>> = {
+  base64: 'base64 segment',
+  hex: 'hex segment',
+  'url-encoding': 'URL-encoded segment',
+  'html-entities': 'HTML-entity segment',
+  rot13: 'ROT13 segment',
+};
+
+export interface Analysis {
+  /** Calibrated probability that the text is an injection or jailbreak. */
+  readonly score: number;
+  readonly signals: readonly number[];
+  readonly evidence: Evidence;
+}
+
+export function analyze(model: LoadedModel, text: string): Analysis {
+  const evidence = gatherEvidence(text, model.linear);
+  const signals = signalVector(evidence, text.length);
+  return { score: combine(model.combiner, signals), signals, evidence };
+}
+
+/** Explain an analysis as findings with spans in the ORIGINAL text. */
+export function explain(model: LoadedModel, a: Analysis): Finding[] {
+  const e = a.evidence;
+  const findings: Finding[] = [];
+  const transforms = e.normalized.transforms.map((t) => t.kind).join(', ');
+  const base = { score: round(a.score) };
+  const seen = new Set<RuleId>();
+  for (const hit of e.hits) {
+    if (seen.has(hit.id)) continue;
+    seen.add(hit.id);
+    const span = e.normalized.span(hit.start, hit.end);
+    findings.push({
+      type: hit.id,
+      ...span,
+      ...base,
+      reason: TECHNIQUE.get(hit.id) ?? hit.id,
+      details: {
+        owasp: 'LLM01',
+        signal: 'rule',
+        ...(transforms !== '' ? { transformations: transforms } : {}),
+      },
+    });
+  }
+  for (const p of e.payloads) {
+    const inner = p.hits[0];
+    if (inner === undefined && p.logit < 0) continue;
+    const span = e.normalized.span(p.payload.start, p.payload.end);
+    const what =
+      inner !== undefined
+        ? (TECHNIQUE.get(inner.id)?.split(':')[0] ?? inner.id)
+        : 'text the classifier scores as an injection';
+    const type = inner?.id ?? 'injection.encoded_payload';
+    findings.push({
+      type,
+      ...span,
+      ...base,
+      reason: `${TRANSFORM_NAMES[p.payload.kind] ?? p.payload.kind} at ${span.start}–${span.end} holds ${inner !== undefined ? `an ${what}` : what}`,
+      details: { owasp: 'LLM01', signal: 'decoded-payload', transformation: p.payload.kind },
+    });
+  }
+  const s = e.structure;
+  if (s.addressesAssistant + s.roleShifts + s.offGenreLines > 0) {
+    const first = s.spans.find((x) => x.signal !== 'imperative') ?? s.spans[0];
+    if (first !== undefined) {
+      const span = e.normalized.span(first.start, first.end);
+      findings.push({
+        type: 'injection.addresses_assistant',
+        ...span,
+        ...base,
+        reason: `the text addresses the assistant (${first.signal}) instead of being plain content`,
+        details: {
+          owasp: 'LLM01',
+          signal: 'structure',
+          addresses: s.addressesAssistant,
+          imperatives: s.imperatives,
+          offGenreLines: s.offGenreLines,
+          roleShifts: s.roleShifts,
+        },
+      });
+    }
+  }
+  // The classifier's best passage is always part of the explanation: it says where the model looked.
+  const windowSpan = e.normalized.span(e.window.start, e.window.end);
+  findings.push({
+    type: 'injection.classifier',
+    ...windowSpan,
+    ...base,
+    reason: 'the n-gram classifier scores this passage as an injection or jailbreak',
+    details: {
+      owasp: 'LLM01',
+      signal: 'classifier',
+      wholeLogit: round(e.whole),
+      windowLogit: round(e.windowMax),
+      topFeatures: topNgrams(model.linear, e.normalized.text, e.window).join(' | '),
+      ...(transforms !== '' ? { transformations: transforms } : {}),
+    },
+  });
+  return findings;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,40 @@
+/**
+ * The offline injection detector as one call. The shipped model is read once (module cache) the
+ * first time a scanner is compiled; scanning is synchronous and pure.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../../core/finding.ts';
+import { loadModelFile } from './classifier.ts';
+import type { LoadedModel } from './classifier.ts';
+import { analyze, explain } from './detector.ts';
+
+export const MODEL_PATH = fileURLToPath(new URL('../../../models/injection.json', import.meta.url));
+
+let shipped: LoadedModel | undefined;
+
+/** The shipped model, loaded on first use and kept for the life of the process. */
+export function shippedModel(): LoadedModel {
+  shipped ??= loadModelFile(MODEL_PATH);
+  return shipped;
+}
+
+export interface InjectionResult {
+  readonly flagged: boolean;
+  /** Calibrated probability in [0, 1]. */
+  readonly score: number;
+  /** Explanations with spans in the original text; empty when not flagged. */
+  readonly findings: Finding[];
+}
+
+/** Score `text`; flagged at the model's default threshold for user input or untrusted content. */
+export function detectInjection(
+  text: string,
+  options: { model?: LoadedModel; threshold?: number; untrusted?: boolean } = {},
+): InjectionResult {
+  const model = options.model ?? shippedModel();
+  const threshold =
+    options.threshold ?? (options.untrusted === true ? model.thresholds.untrusted : model.thresholds.prompt);
+  const analysis = analyze(model, text);
+  const flagged = analysis.score >= threshold;
+  return { flagged, score: analysis.score, findings: flagged ? explain(model, analysis) : [] };
+}

@@ -1,0 +1,88 @@
+/**
+ * Structural signals for untrusted content. A document or tool result is data; when it talks to
+ * the assistant ("in your reply…", "AI: …"), issues imperatives, or holds a line that does not
+ * belong to its genre (a sentence inside a table), it is trying to instruct the model. These
+ * signals do not ask whether the text sounds malicious, only whether it addresses the model.
+ */
+
+export interface StructureSignals {
+  /** Phrases that speak to the assistant or about its output. */
+  readonly addressesAssistant: number;
+  /** Sentences that open with an imperative verb. */
+  readonly imperatives: number;
+  /** Lines that break the genre of the surrounding document (prose or a question inside a table). */
+  readonly offGenreLines: number;
+  /** Role shifts: "you are now", "act as", "your new role". */
+  readonly roleShifts: number;
+  /** Evidence spans in the scanned text, for findings. */
+  readonly spans: readonly { start: number; end: number; signal: string }[];
+}
+
+const ADDRESSES =
+  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?:^|[.!?]\s+)(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gimu;
+
+// Sentence-initial imperatives an injected instruction typically starts with. English plus the
+// most common forms in other languages (written for this project).
+const IMPERATIVE =
+  /(?:^[ \t]{0,8}|(?<=[.!?:][ \t]))(?:please\s+)?(?:add|append|include|insert|integrate|incorporate|embed|replace|rewrite|reply|respond|answer|write|draft|compose|translate|summari[sz]e|provide|give|list|explain|describe|tell|say|print|output|send|forward|email|call|run|execute|ignore|forget|disregard|stop|start|begin|remember|ensure|make sure|do not|don't|never|always|modify|change|convert|encode|decode|use|employ|recommend|suggest|mention|promote|advertise|urge|encourage|invite|tease|emphasi[sz]e|highlight|enhance|enrich|augment|jumble|scramble|rearrange|group|break down|visit|click|download|install|act|pretend|imagine|roleplay|create|generate|produce|show|reveal|repeat|return|delete|remove|transfer|share|post|upload)\b|(?:^[ \t]{0,8}|(?<=[.!?:][ \t]))(?:añade|agrega|incluye|responde|escribe|traduce|ignora|olvida|envía|ajoute|inclus|réponds|écris|traduis|oublie|envoie|füge|schreibe|antworte|übersetze|ignoriere|vergiss|sende|aggiungi|includi|rispondi|scrivi|traduci|dimentica|invia|adicione|inclua|responda|escreva|traduza|esqueça|envie|добавь|напиши|ответь|переведи|игнорируй|забудь|отправь|请|請|务必|必ず|반드시)/gimu;
+
+const ROLE_SHIFT =
+  /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora|с этого момента|从现在开始|今から)/giu;
+
+const QUESTION_LINE = /^[^|\n]{8,200}\?[ \t]*$/gmu;
+
+function countMatches(
+  text: string,
+  pattern: RegExp,
+  signal: string,
+  spans: { start: number; end: number; signal: string }[],
+  limit = 8,
+): number {
+  let n = 0;
+  pattern.lastIndex = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (spans.length < 24) spans.push({ start: m.index, end: m.index + m[0].length, signal });
+    if (++n >= limit) break;
+  }
+  return n;
+}
+
+/** Lines that are prose inside a table-shaped document (most lines start with `|`). */
+function offGenre(text: string, spans: { start: number; end: number; signal: string }[]): number {
+  let lines = 0;
+  let tableLines = 0;
+  for (let at = 0; at < text.length;) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    if (end > at) {
+      lines++;
+      if (text.charCodeAt(at) === 124) tableLines++;
+    }
+    at = end + 1;
+  }
+  if (lines < 3 || tableLines / lines < 0.6) {
+    // Not a table: a standalone question line still breaks a document's genre less reliably; count it.
+    return countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0 && lines >= 3 ? 1 : 0;
+  }
+  let n = 0;
+  for (let at = 0; at < text.length;) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(at, end).trim();
+    if (line.length >= 8 && !line.startsWith('|') && /\p{L}{2}\s\p{L}{2}/u.test(line)) {
+      n++;
+      if (spans.length < 24) spans.push({ start: at, end, signal: 'prose line inside a table' });
+    }
+    at = end + 1;
+  }
+  return n;
+}
+
+export function structureSignals(text: string): StructureSignals {
+  const spans: { start: number; end: number; signal: string }[] = [];
+  const addressesAssistant = countMatches(text, ADDRESSES, 'addresses the assistant', spans);
+  const roleShifts = countMatches(text, ROLE_SHIFT, 'role shift', spans);
+  const imperatives = countMatches(text, IMPERATIVE, 'imperative', spans, 16);
+  const offGenreLines = offGenre(text, spans);
+  return { addressesAssistant, imperatives, offGenreLines, roleShifts, spans };
+}

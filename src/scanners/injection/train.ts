@@ -1,0 +1,338 @@
+/**
+ * Training and cross-validation of the injection detector, shared by `npm run train:injection`
+ * and `parapet eval --task injection`. Everything is plain TypeScript: AdaGrad logistic regression
+ * over hashed features, a small logistic combiner fitted on out-of-fold signals (stacking, which
+ * also calibrates the score), thresholds chosen on out-of-fold scores.
+ */
+import { readFileSync } from 'node:fs';
+import { normalize } from '../normalize/index.ts';
+import { encodeWeights, textHash, windowsOf } from './classifier.ts';
+import type { CombinerModel, InjectionModelFile, LinearModel, LoadedModel } from './classifier.ts';
+import { combine, gatherEvidence, SIGNAL_NAMES, signalVector } from './detector.ts';
+import { FEATURE_BITS, forEachFeature } from './features.ts';
+import { templateRows } from './templates.ts';
+
+export interface Row {
+  readonly text: string;
+  /** 1 = injection or jailbreak, 0 = benign. */
+  readonly y: 0 | 1;
+  readonly kind: string;
+  readonly lang: string;
+  readonly source: string;
+}
+
+export const TEMPLATE_SOURCE = 'parapet/templates';
+
+/** Read the JSONL data set; rows whose source starts with an excluded prefix are dropped. */
+export function loadRows(path: string, excludeSources: readonly string[] = []): Row[] {
+  const rows: Row[] = [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as Record<string, unknown>;
+    const text = r['text'];
+    const label = r['label'];
+    if (typeof text !== 'string' || (label !== 'benign' && label !== 'injection' && label !== 'jailbreak')) {
+      throw new Error(`${path}:${i + 1}: expected "text" and "label" (benign|injection|jailbreak)`);
+    }
+    const source = typeof r['source'] === 'string' ? r['source'] : 'unknown';
+    if (excludeSources.some((s) => source.toLowerCase().includes(s.toLowerCase()))) continue;
+    rows.push({
+      text,
+      y: label === 'benign' ? 0 : 1,
+      kind: typeof r['kind'] === 'string' ? r['kind'] : label,
+      lang: typeof r['lang'] === 'string' ? r['lang'] : 'unknown',
+      source,
+    });
+  }
+  return rows;
+}
+
+export function projectTemplates(): Row[] {
+  return templateRows().map((t) => ({
+    text: t.text,
+    y: t.label === 'benign' ? 0 : 1,
+    kind: t.kind,
+    lang: t.lang,
+    source: TEMPLATE_SOURCE,
+  }));
+}
+
+interface Sparse {
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
+
+/** Feature vector exactly as `classify` sees the whole text: counts / sqrt(total). */
+export function sparseFeatures(text: string): Sparse {
+  const normalized = normalize(text).text;
+  const counts = new Map<number, number>();
+  let total = 0;
+  for (const w of windowsOf(normalized)) {
+    total += forEachFeature(normalized, w.start, w.end, (index) =>
+      counts.set(index, (counts.get(index) ?? 0) + 1),
+    );
+  }
+  const indices = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+  const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
+  const values = Float32Array.from(indices, (i) => (counts.get(i) ?? 0) * scale);
+  return { indices, values };
+}
+
+export interface LinearOptions {
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly l2: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_LINEAR: LinearOptions = { epochs: 8, learningRate: 0.3, l2: 1e-5, seed: 7 };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+/** AdaGrad logistic regression with class-balanced weights and L2 on touched weights. */
+export function trainLinear(
+  xs: readonly Sparse[],
+  ys: readonly (0 | 1)[],
+  o: LinearOptions = DEFAULT_LINEAR,
+): LinearModel {
+  const dim = 1 << FEATURE_BITS;
+  const w = new Float32Array(dim);
+  const g2 = new Float32Array(dim).fill(1e-8);
+  let bias = 0;
+  let biasG2 = 1e-8;
+  const positives = ys.filter((y) => y === 1).length;
+  const weightOf = [
+    ys.length / (2 * Math.max(1, ys.length - positives)),
+    ys.length / (2 * Math.max(1, positives)),
+  ];
+  const order = xs.map((_, i) => i);
+  const random = rng(o.seed);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (const i of shuffle(order, random)) {
+      const x = xs[i];
+      if (x === undefined) continue;
+      const y = ys[i] ?? 0;
+      let z = bias;
+      for (let k = 0; k < x.indices.length; k++) z += (w[x.indices[k] ?? 0] ?? 0) * (x.values[k] ?? 0);
+      const p = 1 / (1 + Math.exp(-z));
+      const err = (p - y) * (weightOf[y] ?? 1);
+      for (let k = 0; k < x.indices.length; k++) {
+        const j = x.indices[k] ?? 0;
+        const wj = w[j] ?? 0;
+        const g = err * (x.values[k] ?? 0) + o.l2 * wj;
+        const acc = (g2[j] ?? 0) + g * g;
+        g2[j] = acc;
+        w[j] = wj - (o.learningRate * g) / Math.sqrt(acc);
+      }
+      biasG2 += err * err;
+      bias -= (o.learningRate * err) / Math.sqrt(biasG2);
+    }
+  }
+  return { weights: w, bias };
+}
+
+/** Plain gradient descent for the combiner: a dozen weights, so full batches are cheap. */
+export function trainCombiner(
+  signals: readonly (readonly number[])[],
+  ys: readonly (0 | 1)[],
+  l2 = 1e-3,
+): CombinerModel {
+  const d = SIGNAL_NAMES.length;
+  const w = new Array<number>(d).fill(0);
+  let b = 0;
+  const positives = ys.filter((y) => y === 1).length;
+  const weightOf = [
+    ys.length / (2 * Math.max(1, ys.length - positives)),
+    ys.length / (2 * Math.max(1, positives)),
+  ];
+  const mw = new Array<number>(d).fill(0);
+  const vw = new Array<number>(d).fill(0);
+  let mb = 0;
+  let vb = 0;
+  const lr = 0.05;
+  for (let step = 1; step <= 3000; step++) {
+    const gw = new Array<number>(d).fill(0);
+    let gb = 0;
+    let total = 0;
+    for (const [i, s] of signals.entries()) {
+      const y = ys[i] ?? 0;
+      let z = b;
+      for (let k = 0; k < d; k++) z += (w[k] ?? 0) * (s[k] ?? 0);
+      const p = 1 / (1 + Math.exp(-z));
+      const cw = weightOf[y] ?? 1;
+      const err = (p - y) * cw;
+      total += cw;
+      for (let k = 0; k < d; k++) gw[k] = (gw[k] ?? 0) + err * (s[k] ?? 0);
+      gb += err;
+    }
+    // Adam on the averaged gradient.
+    for (let k = 0; k < d; k++) {
+      const g = (gw[k] ?? 0) / total + l2 * (w[k] ?? 0);
+      mw[k] = 0.9 * (mw[k] ?? 0) + 0.1 * g;
+      vw[k] = 0.999 * (vw[k] ?? 0) + 0.001 * g * g;
+      const mh = (mw[k] ?? 0) / (1 - 0.9 ** step);
+      const vh = (vw[k] ?? 0) / (1 - 0.999 ** step);
+      w[k] = (w[k] ?? 0) - (lr * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+    const g = gb / total;
+    mb = 0.9 * mb + 0.1 * g;
+    vb = 0.999 * vb + 0.001 * g * g;
+    b -= (lr * (mb / (1 - 0.9 ** step))) / (Math.sqrt(vb / (1 - 0.999 ** step)) + 1e-8);
+  }
+  return {
+    names: SIGNAL_NAMES,
+    weights: w.map((x) => Math.round(x * 1e4) / 1e4),
+    bias: Math.round(b * 1e4) / 1e4,
+  };
+}
+
+/**
+ * Fold of each row: stratified by label and kind, deterministic. Rows with the same normalised text
+ * share a fold, so a duplicate never sits on both sides.
+ */
+export function assignFolds(rows: readonly Row[], folds: number, seed = 13): number[] {
+  const random = rng(seed);
+  const groups = new Map<string, number[]>();
+  for (const [i, r] of rows.entries()) {
+    const key = `${r.y}:${r.kind}`;
+    const list = groups.get(key) ?? [];
+    list.push(i);
+    groups.set(key, list);
+  }
+  const fold = new Array<number>(rows.length).fill(0);
+  const byText = new Map<number, number>();
+  for (const list of groups.values()) {
+    shuffle(list, random);
+    for (const [k, i] of list.entries()) {
+      const h = textHash(rows[i]?.text ?? '');
+      const f = byText.get(h) ?? k % folds;
+      byText.set(h, f);
+      fold[i] = f;
+    }
+  }
+  return fold;
+}
+
+export interface CrossValidation {
+  /** Out-of-fold signals per row (from a classifier that never saw the row). */
+  readonly signals: number[][];
+  /** Out-of-fold calibrated scores (combiner fitted on the other folds' signals too). */
+  readonly scores: number[];
+  readonly folds: number[];
+}
+
+export function crossValidate(
+  rows: readonly Row[],
+  folds: number,
+  log: (line: string) => void = () => undefined,
+  linear: LinearOptions = DEFAULT_LINEAR,
+): CrossValidation {
+  const xs = rows.map((r) => sparseFeatures(r.text));
+  const ys = rows.map((r) => r.y);
+  const fold = assignFolds(rows, folds);
+  const signals: number[][] = new Array<number[]>(rows.length);
+  for (let f = 0; f < folds; f++) {
+    const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
+    const model = trainLinear(
+      train.map((i) => xs[i] as Sparse),
+      train.map((i) => ys[i] ?? 0),
+      linear,
+    );
+    for (const [i, r] of rows.entries()) {
+      if (fold[i] !== f) continue;
+      signals[i] = signalVector(gatherEvidence(r.text, model), r.text.length);
+    }
+    log(`fold ${f + 1}/${folds}: classifier trained on ${train.length} rows`);
+  }
+  const scores = new Array<number>(rows.length).fill(0);
+  for (let f = 0; f < folds; f++) {
+    const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
+    const combiner = trainCombiner(
+      train.map((i) => signals[i] ?? []),
+      train.map((i) => ys[i] ?? 0),
+    );
+    for (const [i] of rows.entries()) if (fold[i] === f) scores[i] = combine(combiner, signals[i] ?? []);
+  }
+  return { signals, scores, folds: fold };
+}
+
+/** Lowest threshold whose false-positive rate on `negatives` is at most `fpr`. */
+export function thresholdAtFpr(negativeScores: readonly number[], fpr: number): number {
+  const sorted = [...negativeScores].sort((a, b) => b - a);
+  const allowed = Math.floor(fpr * sorted.length);
+  // Flag strictly above the (allowed+1)-th highest benign score.
+  const t = sorted[allowed] ?? 0;
+  return Math.min(0.999, t + 1e-6);
+}
+
+export interface BuildOptions {
+  readonly dataPath: string;
+  readonly excludeSources: readonly string[];
+  readonly folds: number;
+  readonly log: (line: string) => void;
+}
+
+export interface BuildResult {
+  readonly model: InjectionModelFile;
+  readonly rows: readonly Row[];
+  readonly cv: CrossValidation;
+}
+
+/** Cross-validate, then fit the shipped model on everything and pick default thresholds. */
+export function buildModel(o: BuildOptions, provenance: Record<string, unknown>): BuildResult {
+  const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectTemplates()];
+  const cv = crossValidate(rows, o.folds, o.log);
+  const ys = rows.map((r) => r.y);
+  const linear = trainLinear(
+    rows.map((r) => sparseFeatures(r.text)),
+    ys,
+  );
+  const combiner = trainCombiner(cv.signals, ys);
+  // Thresholds on the out-of-fold scores of the shipped combiner's inputs: user input aims at 1% FPR
+  // on benign prompts; untrusted content at 2% FPR on benign documents and tool results.
+  const fullScores = cv.signals.map((s) => combine(combiner, s));
+  const benign = rows.flatMap((r, i) => (r.y === 0 ? [fullScores[i] ?? 0] : []));
+  const prompt = thresholdAtFpr(benign, 0.01);
+  const untrusted = Math.min(prompt, thresholdAtFpr(benign, 0.02));
+  const hashes = Uint32Array.from(new Set(rows.map((r) => textHash(r.text)))).sort();
+  const encoded = encodeWeights(linear.weights);
+  const model: InjectionModelFile = {
+    format: 'parapet-injection-v1',
+    featureBits: FEATURE_BITS,
+    weights: encoded.weights,
+    scale: encoded.scale,
+    bias: linear.bias,
+    combiner,
+    thresholds: { prompt: round4(prompt), untrusted: round4(untrusted) },
+    provenance: {
+      ...provenance,
+      rows: rows.length,
+      templateRows: rows.filter((r) => r.source === TEMPLATE_SOURCE).length,
+    },
+    trainingTextHashes: Buffer.from(hashes.buffer).toString('base64'),
+  };
+  return { model, rows, cv };
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+export type { LoadedModel };

@@ -1,0 +1,149 @@
+/**
+ * Bounded decoding of payloads embedded in text (base64, hex, URL-encoding, HTML entities, ROT13),
+ * so that scanners can read what an attacker hid. Bounded in count, size and nesting: decoding is
+ * attacker-controlled work.
+ */
+
+export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'rot13';
+
+export interface Payload {
+  readonly kind: PayloadKind;
+  /** Span of the encoded segment in the text that was searched. */
+  readonly start: number;
+  readonly end: number;
+  /** The decoded text. */
+  readonly text: string;
+}
+
+export interface DecodeLimits {
+  /** Most payloads returned per text. */
+  readonly maxPayloads: number;
+  /** Most decoded characters in total. */
+  readonly maxDecodedChars: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPayloads: 16, maxDecodedChars: 65536 };
+
+const BASE64 = /(?<![\w+/])[a-z0-9+/]{16,}={0,2}(?![\w+/=])|(?<![\w-])[\w-]{24,}(?![\w-])/gi;
+const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}/gi;
+const URL_ENCODED = /(?:%[0-9a-f]{2}[\w.~-]{0,3}){4,}/gi;
+const HTML_ENTITIES = /(?:&(?:#\d{2,7}|#x[0-9a-f]{2,6}|[a-z]{2,8});[^&<\n]{0,2}){4,}/gi;
+// A run of Latin words long enough that ROT13 can be told apart from ordinary text.
+const LATIN_RUN = /[a-z][a-z ,.'!?:;-]{23,}/gi;
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  sol: '/',
+  colon: ':',
+  lpar: '(',
+  rpar: ')',
+};
+
+// Common English words; ROT13 text has almost none, its decoding many.
+const COMMON =
+  /\b(?:the|you|your|and|to|of|is|are|all|ignore|instructions?|previous|prompt|system|say|tell|me|now|please|what|with|for|this|that|it|a|an|in|on|not|do|be|print|reveal|password|secret)\b/gi;
+
+/** Share of characters a reader would accept as text: letters, digits, punctuation, spaces. */
+function readable(s: string): boolean {
+  if (s.length < 4) return false;
+  let good = 0;
+  let letters = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 0xfffd) return false;
+    if ((cp >= 0x20 && cp < 0x7f) || cp === 10 || cp === 13 || cp === 9 || cp >= 0xa0) good++;
+    if (/\p{L}/u.test(ch)) letters++;
+  }
+  return good / s.length >= 0.95 && letters / s.length >= 0.5 && /\s/.test(s);
+}
+
+function decodeBase64(s: string): string | undefined {
+  // Identifiers and hashes look like base64 too; real encodings of text mix cases and digits.
+  if (!/[a-z]/.test(s) || !/[A-Z]/.test(s)) return undefined;
+  const decoded = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  return readable(decoded) ? decoded : undefined;
+}
+
+function decodeHex(s: string): string | undefined {
+  const digits = s.replace(/\\x/gi, '');
+  const decoded = Buffer.from(digits, 'hex').toString('utf8');
+  return readable(decoded) ? decoded : undefined;
+}
+
+function decodeUrl(s: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(s.replace(/\+/g, ' '));
+    return readable(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeEntities(s: string): string | undefined {
+  const decoded = s.replace(/&(#\d{2,7}|#x[0-9a-f]{2,6}|[a-z]{2,8});/gi, (whole, body: string) => {
+    if (body.startsWith('#x') || body.startsWith('#X'))
+      return safeCodePoint(parseInt(body.slice(2), 16), whole);
+    if (body.startsWith('#')) return safeCodePoint(parseInt(body.slice(1), 10), whole);
+    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  });
+  return decoded !== s && readable(decoded) ? decoded : undefined;
+}
+
+function safeCodePoint(cp: number, fallback: string): string {
+  return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback;
+}
+
+export function rot13(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+function commonWords(s: string): number {
+  return s.match(COMMON)?.length ?? 0;
+}
+
+function decodeRot13(s: string): string | undefined {
+  const words = s.split(/\s+/).length;
+  if (words < 4) return undefined;
+  const before = commonWords(s);
+  if (before * 6 > words) return undefined;
+  const decoded = rot13(s);
+  const after = commonWords(decoded);
+  return after * 3 >= words && after >= 3 ? decoded : undefined;
+}
+
+const DECODERS: readonly { kind: PayloadKind; pattern: RegExp; decode: (s: string) => string | undefined }[] =
+  [
+    { kind: 'base64', pattern: BASE64, decode: decodeBase64 },
+    { kind: 'hex', pattern: HEX, decode: decodeHex },
+    { kind: 'url-encoding', pattern: URL_ENCODED, decode: decodeUrl },
+    { kind: 'html-entities', pattern: HTML_ENTITIES, decode: decodeEntities },
+    { kind: 'rot13', pattern: LATIN_RUN, decode: decodeRot13 },
+  ];
+
+/**
+ * Encoded segments of `text` that decode to readable text, in order of position. Nested
+ * encodings are not followed here; the caller scans each payload and may decode it again.
+ */
+export function decodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Payload[] {
+  const found: Payload[] = [];
+  let budget = limits.maxDecodedChars;
+  for (const { kind, pattern, decode } of DECODERS) {
+    for (const m of text.matchAll(pattern)) {
+      if (found.length >= limits.maxPayloads || budget <= 0) break;
+      const decoded = decode(m[0]);
+      if (decoded === undefined) continue;
+      const clipped = decoded.slice(0, budget);
+      budget -= clipped.length;
+      found.push({ kind, start: m.index, end: m.index + m[0].length, text: clipped });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
