@@ -59,7 +59,7 @@ export function findCheck(stage: Stage, key: string): CheckDefinition | undefine
   return CHECKS.find((c) => c.stage === stage && c.key === key);
 }
 
-export type PolicyChecks = Readonly<Partial<Record<string, CheckOptions>>>;
+export type PolicyChecks = Readonly<Record<string, CheckOptions | undefined>>;
 
 function stageSchema(stage: Stage): z.ZodType<PolicyChecks, PolicyChecks> {
   const shape: Record<string, z.ZodOptional<z.ZodType<CheckOptions>>> = {};
