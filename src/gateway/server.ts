@@ -13,6 +13,7 @@ import type { JsonObject, SseEvent, Translator } from '../core/provider.ts';
 import type { Config } from '../config/schema.ts';
 import { adapterFor, applySegmentEdits, parseSseStream, translatorFor } from '../providers/index.ts';
 import { createDemoUpstream, DEMO_MODEL } from './demo-model.ts';
+import { jsonErrorOffset } from './json-error.ts';
 import { createMetrics } from './metrics.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { guardResponseBody, guardStream } from './stream-guard.ts';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly metrics: GatewayMetrics;
+  /** True from the start of `close()`: readiness answers 503 and new requests `shutting_down`. */
+  readonly draining: boolean;
   /** Resolves with the bound address (`http://127.0.0.1:8080`). */
   listen(): Promise<string>;
   /**
@@ -109,8 +112,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw: Buffer, done) => {
     try {
       done(null, { value: JSON.parse(raw.toString('utf8')) as unknown, raw } satisfies JsonBody);
-    } catch (error) {
-      done(invalidJson(error), undefined);
+    } catch {
+      done(invalidJson(raw), undefined);
     }
   });
 
@@ -368,7 +371,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     await router.close();
   }
 
-  return { app, metrics, listen, close };
+  return {
+    app,
+    metrics,
+    get draining() {
+      return draining;
+    },
+    listen,
+    close,
+  };
 }
 
 /** The one place any failure becomes a catalogue error; unknown errors never leak their message. */
@@ -389,15 +400,14 @@ export function toParapetError(error: unknown): ParapetError {
   }
 }
 
-function invalidJson(error: unknown): ParapetError {
-  const message = error instanceof Error ? error.message : '';
-  const position = /position (\d+)/.exec(message)?.[1];
+function invalidJson(raw: Buffer): ParapetError {
+  const position = jsonErrorOffset(raw.toString('utf8'));
   return new ParapetError(
     'invalid_json',
     position === undefined
       ? 'The request body is not valid JSON.'
-      : `The request body is not valid JSON (at byte ${position}).`,
-    position === undefined ? {} : { details: { position: Number(position) } },
+      : `The request body is not valid JSON (error at character ${position}).`,
+    position === undefined ? {} : { details: { position } },
   );
 }
 
