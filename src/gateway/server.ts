@@ -11,7 +11,13 @@ import { errorBody, ParapetError, policyViolation } from '../core/errors.ts';
 import type { Exchange, Guard } from '../core/guard.ts';
 import type { JsonObject, SseEvent, Translator } from '../core/provider.ts';
 import type { Config } from '../config/schema.ts';
-import { adapterFor, applySegmentEdits, parseSseStream, translatorFor } from '../providers/index.ts';
+import {
+  adapterFor,
+  applySegmentEdits,
+  parseSseStream,
+  translateEvents,
+  translatorFor,
+} from '../providers/index.ts';
 import { createDemoUpstream, DEMO_MODEL } from './demo-model.ts';
 import { jsonErrorOffset } from './json-error.ts';
 import { createMetrics } from './metrics.ts';
@@ -309,7 +315,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         for await (const chunk of response.body) await write(res, chunk, signal);
       } else {
         let events: AsyncIterable<SseEvent> = parseSseStream(response.body);
-        if (translator) events = translateEvents(events, translator.stream(endpoint));
+        if (translator) events = translateEvents(events, translator, endpoint);
         const texts = guardStream(events, {
           adapter: adapterFor(api),
           endpoint,
@@ -441,13 +447,6 @@ function copyAnswerHeaders(response: UpstreamResponse, reply: FastifyReply): voi
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined && !UPSTREAM_ONLY_HEADERS.has(name)) void reply.header(name, value);
   }
-}
-
-async function* translateEvents(
-  events: AsyncIterable<SseEvent>,
-  map: (event: SseEvent) => SseEvent[],
-): AsyncGenerator<SseEvent> {
-  for await (const event of events) yield* map(event);
 }
 
 /** Write with backpressure; a client that stops reading cannot make the gateway buffer without bound. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { anthropicStream, sendJson, sendSse, startFakeModel } from './fake-model.ts';
+import { anthropicStream, openaiChatStream, sendJson, sendSse, startFakeModel } from './fake-model.ts';
 import type { FakeModel } from './fake-model.ts';
 import { startTestGateway, upstream } from './harness.ts';
 import type { TestGateway } from './harness.ts';
@@ -137,5 +137,81 @@ describe('the built-in demo model', () => {
       .finalMessage();
     const first = message.content[0];
     assert.match(first?.type === 'text' ? first.text : '', /^Hello from the Parapet demo model/);
+  });
+});
+
+describe('translation between the wire APIs', () => {
+  let fake: FakeModel;
+  let gw: TestGateway;
+
+  before(async () => {
+    fake = await startFakeModel();
+    gw = await startTestGateway({
+      upstreams: [
+        upstream(fake.url, { name: 'claude', models: ['claude-*'], api: 'anthropic' }),
+        upstream(fake.url, { name: 'gpt', models: ['gpt-*'], api: 'openai' }),
+      ],
+    });
+  });
+  after(async () => {
+    await gw.close();
+    await fake.close();
+  });
+
+  it('serves an OpenAI client from an Anthropic upstream, streaming and not', async () => {
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'k', maxRetries: 0 });
+    fake.script((_request, res) => {
+      sendJson(res, 200, {
+        id: 'msg_9',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [{ type: 'text', text: 'Paris.' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 2 },
+      });
+    });
+    const chat = await client.chat.completions.create({
+      model: 'claude-test',
+      max_completion_tokens: 32,
+      messages: [
+        { role: 'system', content: 'You are a geography tutor.' },
+        { role: 'user', content: 'What is the capital of France?' },
+      ],
+    });
+    assert.equal(chat.choices[0]?.message.content, 'Paris.');
+    const sent = fake.received.at(-1)!;
+    assert.equal(sent.url, '/v1/messages');
+    const sentBody = sent.json as { system?: unknown; messages: unknown[] };
+    assert.ok(JSON.stringify(sentBody.system).includes('geography tutor'));
+    assert.equal(sentBody.messages.length, 1);
+
+    const pieces = ['The capital ', 'is ', 'Paris.'];
+    fake.script((_request, res) => sendSse(res, anthropicStream(pieces), 5));
+    const stream = await client.chat.completions.create({
+      model: 'claude-test',
+      stream: true,
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    assert.equal(text, pieces.join(''));
+  });
+
+  it('serves an Anthropic client from an OpenAI upstream, streaming', async () => {
+    const client = new Anthropic({ baseURL: gw.url, apiKey: 'k', maxRetries: 0 });
+    const pieces = ['Bonjour', ' tout', ' le monde.'];
+    fake.script((_request, res) => sendSse(res, openaiChatStream(pieces), 5));
+    const message = await client.messages
+      .stream({
+        model: 'gpt-test',
+        max_tokens: 32,
+        messages: [{ role: 'user', content: 'Say hello in French, please.' }],
+      })
+      .finalMessage();
+    const first = message.content[0];
+    assert.equal(first?.type === 'text' ? first.text : undefined, pieces.join(''));
+    assert.equal(fake.received.at(-1)!.url, '/v1/chat/completions');
   });
 });
