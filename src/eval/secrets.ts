@@ -69,10 +69,14 @@ export function writeSecretEvaluation(
     `${name}: ${result.rows} rows (${result.negativeRows} without secrets, ${result.falseAlarmRows} of them flagged)`,
   );
   write(TABLE_HEADER);
-  if (byType)
-    for (const [type, c] of [...result.byType].sort(([a], [b]) => (a < b ? -1 : 1)))
-      write(formatRow(type, c));
   write(formatRow('overall', result.overall));
+  if (!byType) return;
+  write('recall by type in the data:');
+  for (const [type, c] of [...result.byType].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    write(
+      `  ${type.padEnd(40)} ${String(c.goldFound).padStart(4)}/${String(c.gold).padEnd(4)} ${(c.goldFound / c.gold).toFixed(3)}`,
+    );
+  }
 }
 
 /** The project's own generated true and look-alike examples (test/fixtures/secrets-generated.jsonl). */

@@ -3,171 +3,356 @@ import type { PiiCandidate, PiiEntity } from './entities.ts';
 
 // PERSON / LOCATION / ORGANIZATION: a small averaged-perceptron tagger (BIO labels, greedy
 // left-to-right decoding) trained by ./train-names.ts on Presidio's synthetic data. Features are
-// word identity, shape, affixes and a two-token window; the weights ship as names-model.json.
+// word identity, shape, affixes and a two-token window, hashed into a fixed table so that the hot
+// path is integer arithmetic and typed-array reads (no per-token strings); the weights ship as
+// names-model.json.
 
 export const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'] as const;
 export type Label = (typeof LABELS)[number];
-const ENTITY_OF: Readonly<Record<string, PiiEntity>> = {
-  PER: 'PERSON',
-  LOC: 'LOCATION',
-  ORG: 'ORGANIZATION',
-};
+export const LABEL_COUNT = LABELS.length;
+const ENTITY_OF: readonly (PiiEntity | undefined)[] = [
+  undefined,
+  'PERSON',
+  'PERSON',
+  'LOCATION',
+  'LOCATION',
+  'ORGANIZATION',
+  'ORGANIZATION',
+];
+/** Hash-table size of the feature weights (each bucket holds one weight per label). */
+export const BUCKETS = 1 << 15;
+export const FEATURES_PER_TOKEN = 18;
 
-export interface Token {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
+/** Tokens as parallel arrays: offsets plus the hashes the features need. */
+export interface Tokens {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  /** FNV-1a of the lower-cased token. */
+  readonly word: Uint32Array;
+  readonly shape: Uint32Array;
+  readonly prefix3: Uint32Array;
+  readonly suffix3: Uint32Array;
+  readonly suffix2: Uint32Array;
+  readonly length: Uint8Array;
+  /** 1 when the token starts with an upper-case letter or a digit. */
+  readonly capitalOrDigit: Uint8Array;
+  /** 1 when a line break separates the token from the previous one (or it is the first). */
+  readonly lineStart: Uint8Array;
 }
 
-const TOKEN = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*\.?|\p{N}+|\S/gu;
+const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
+const NUMERIC = /\p{N}/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+const SPACE_CHAR = /\s/u;
 
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (const m of text.matchAll(TOKEN))
-    tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-  return tokens;
+const SPACE = 0;
+const LETTER = 1;
+const DIGIT = 2;
+const OTHER = 3;
+
+// Character classes by code unit; Unicode property tests run only for non-ASCII characters.
+function kindOf(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return LETTER;
+  if (c >= 48 && c <= 57) return DIGIT;
+  if (c === 32 || c === 10 || c === 9 || c === 13) return SPACE;
+  if (c < 128) return OTHER;
+  const ch = text.charAt(i);
+  if (LETTER_OR_MARK.test(ch)) return LETTER;
+  if (NUMERIC.test(ch)) return DIGIT;
+  return SPACE_CHAR.test(ch) ? SPACE : OTHER;
 }
 
-function shape(word: string): string {
-  let out = '';
-  let last = '';
-  for (const ch of word) {
-    const s = /\p{Lu}/u.test(ch) ? 'X' : /\p{Ll}/u.test(ch) ? 'x' : /\p{N}/u.test(ch) ? 'd' : ch;
-    if (s !== last) out += s;
-    last = s;
+function lowerCode(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 65 && c <= 90) return c + 32;
+  if (c < 128) return c;
+  return text.charAt(i).toLowerCase().charCodeAt(0);
+}
+
+const SHAPE_UPPER = 88;
+const SHAPE_LOWER = 120;
+const SHAPE_DIGIT = 100;
+function shapeCode(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 65 && c <= 90) return SHAPE_UPPER;
+  if (c >= 97 && c <= 122) return SHAPE_LOWER;
+  if (c >= 48 && c <= 57) return SHAPE_DIGIT;
+  if (c < 128) return c;
+  const ch = text.charAt(i);
+  return UPPER.test(ch) ? SHAPE_UPPER : LOWER.test(ch) ? SHAPE_LOWER : NUMERIC.test(ch) ? SHAPE_DIGIT : c;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const fnv = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193) >>> 0;
+
+type Buffers = ReturnType<typeof allocate>;
+function allocate(size: number) {
+  return {
+    start: new Int32Array(size),
+    end: new Int32Array(size),
+    word: new Uint32Array(size),
+    shape: new Uint32Array(size),
+    prefix3: new Uint32Array(size),
+    suffix3: new Uint32Array(size),
+    suffix2: new Uint32Array(size),
+    length: new Uint8Array(size),
+    capitalOrDigit: new Uint8Array(size),
+    lineStart: new Uint8Array(size),
+  };
+}
+
+// Scanning is synchronous, so one reusable set of buffers serves every call; it grows to the
+// longest text seen (a text has at most one token per code unit).
+let scratch: Buffers = allocate(4096);
+function scratchFor(size: number): Buffers {
+  if (scratch.start.length < size) scratch = allocate(Math.max(size, scratch.start.length * 2));
+  return scratch;
+}
+
+/**
+ * Words (letters and marks, with inner apostrophes and one trailing full stop, so "Apt." and
+ * "O'Neil" stay whole), digit runs, and single other characters. One pass computes the hashes.
+ * The arrays are views of shared scratch space, valid until the next call, unless `keep` is set.
+ */
+export function tokenize(text: string, keep = false): Tokens {
+  const max = text.length;
+  const t = keep ? allocate(max) : scratchFor(max);
+  let count = 0;
+  let newline = true;
+  let i = 0;
+  while (i < max) {
+    const kind = kindOf(text, i);
+    if (kind === SPACE) {
+      if (text.charCodeAt(i) === 10) newline = true;
+      i++;
+      continue;
+    }
+    const from = i;
+    i++;
+    if (kind === LETTER) {
+      for (;;) {
+        while (i < max && kindOf(text, i) === LETTER) i++;
+        const c = text.charCodeAt(i);
+        if ((c === 39 || c === 0x2019) && i + 1 < max && kindOf(text, i + 1) === LETTER) i++;
+        else break;
+      }
+      if (text.charCodeAt(i) === 46) i++;
+    } else if (kind === DIGIT) {
+      while (i < max && kindOf(text, i) === DIGIT) i++;
+    }
+    // Hashes: whole word, first three and last three / two characters (lower case), and the
+    // shape with repeats collapsed (Xxxx → Xx).
+    let word = FNV_OFFSET;
+    let prefix = FNV_OFFSET;
+    let shape = FNV_OFFSET;
+    let lastShape = -1;
+    let c1 = -1;
+    let c2 = -1;
+    let c3 = -1;
+    for (let k = from; k < i; k++) {
+      const lower = lowerCode(text, k);
+      word = fnv(word, lower);
+      if (k - from < 3) prefix = fnv(prefix, lower);
+      c1 = c2;
+      c2 = c3;
+      c3 = lower;
+      const s = shapeCode(text, k);
+      if (s !== lastShape) shape = fnv(shape, s);
+      lastShape = s;
+    }
+    let suffix2 = FNV_OFFSET;
+    if (c2 >= 0) suffix2 = fnv(suffix2, c2);
+    suffix2 = fnv(suffix2, c3);
+    const suffix3 = c1 >= 0 ? fnv(fnv(fnv(FNV_OFFSET, c1), c2), c3) : suffix2;
+    const first = shapeCode(text, from);
+    t.start[count] = from;
+    t.end[count] = i;
+    t.word[count] = word;
+    t.shape[count] = shape;
+    t.prefix3[count] = prefix;
+    t.suffix3[count] = suffix3;
+    t.suffix2[count] = suffix2;
+    t.length[count] = Math.min(i - from, 8);
+    t.capitalOrDigit[count] = first === SHAPE_UPPER || first === SHAPE_DIGIT ? 1 : 0;
+    t.lineStart[count] = newline ? 1 : 0;
+    newline = false;
+    count++;
   }
-  return out;
+  return {
+    count,
+    start: t.start.subarray(0, count),
+    end: t.end.subarray(0, count),
+    word: t.word.subarray(0, count),
+    shape: t.shape.subarray(0, count),
+    prefix3: t.prefix3.subarray(0, count),
+    suffix3: t.suffix3.subarray(0, count),
+    suffix2: t.suffix2.subarray(0, count),
+    length: t.length.subarray(0, count),
+    capitalOrDigit: t.capitalOrDigit.subarray(0, count),
+    lineStart: t.lineStart.subarray(0, count),
+  };
 }
 
-const CAPITAL_OR_DIGIT = /^[\p{Lu}\p{N}]/u;
+function wordHash(word: string): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < word.length; k++) h = fnv(h, lowerCode(word, k));
+  return h;
+}
+
+// Capitalised only because they start a sentence: never the start of a name, so the tagger
+// skips them (a large share of capitalised tokens in ordinary prose).
+const FUNCTION_WORDS: ReadonlySet<number> = new Set(
+  (
+    'a an the i you he she it we they me him her us them my your his its our their this that these those ' +
+    'if in on at to for of from by with about as and or but not no yes do does did is are was were be been ' +
+    'have has had can could will would should shall may might must please when where what who whom which ' +
+    'why how there here then so also all any each every some one after before while during because ' +
+    'write generate use make let tell give create explain describe imagine act ignore now hi hello thanks ' +
+    'dear mr. mrs. ms. dr. note example question answer user assistant system'
+  )
+    .split(' ')
+    .map(wordHash),
+);
 
 /** Tokens the tagger looks at: capitalised words, numbers, and whatever continues an entity. */
-export function isCandidate(token: Token, previousLabel: Label): boolean {
-  return previousLabel !== 'O' || CAPITAL_OR_DIGIT.test(token.text);
+export function isCandidate(tokens: Tokens, i: number, previousLabel: number): boolean {
+  if (previousLabel !== 0) return true;
+  return tokens.capitalOrDigit[i] === 1 && !FUNCTION_WORDS.has(tokens.word[i] ?? 0);
 }
 
-function lineStart(text: string, tokens: readonly Token[], i: number): boolean {
-  const prev = tokens[i - 1];
-  if (prev === undefined) return true;
-  return text.slice(prev.end, tokens[i]?.start ?? prev.end).includes('\n');
+const BEFORE = 0x51ed270b;
+const AFTER = 0x2f7a3c91;
+
+function bucket(template: number, a: number, b = 0): number {
+  let h = Math.imul(template + 1, 0x9e3779b1) ^ a;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h ^= b;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % BUCKETS;
 }
 
-/** Feature names for token i; `previousLabel` is the label decoded (or gold, in training) for i-1. */
-export function features(text: string, tokens: readonly Token[], i: number, previousLabel: Label): string[] {
-  const word = tokens[i]?.text ?? '';
-  const lower = word.toLowerCase();
-  const prev = tokens[i - 1]?.text.toLowerCase() ?? '<s>';
-  const prev2 = tokens[i - 2]?.text.toLowerCase() ?? '<s>';
-  const next = tokens[i + 1]?.text ?? '</s>';
-  const next2 = tokens[i + 2]?.text.toLowerCase() ?? '</s>';
-  const wordShape = shape(word);
-  return [
-    'b',
-    `w=${lower}`,
-    `s=${wordShape}`,
-    `p3=${lower.slice(0, 3)}`,
-    `x3=${lower.slice(-3)}`,
-    `x2=${lower.slice(-2)}`,
-    `len=${Math.min(word.length, 8)}`,
-    `pw=${prev}`,
-    `ppw=${prev2}`,
-    `nw=${next.toLowerCase()}`,
-    `nnw=${next2}`,
-    `ns=${shape(next)}`,
-    `ps=${shape(tokens[i - 1]?.text ?? '')}`,
-    `pl=${previousLabel}`,
-    `pl+s=${previousLabel}|${wordShape}`,
-    `pl+w=${previousLabel}|${lower}`,
-    `pw+w=${prev}|${lower}`,
-    `ls=${lineStart(text, tokens, i) ? 1 : 0}|${wordShape}`,
-  ];
+/** Fills `out` with the feature buckets of token i given the previous token's label. */
+export function features(tokens: Tokens, i: number, previousLabel: number, out: Int32Array): void {
+  const word = tokens.word[i] ?? 0;
+  const shape = tokens.shape[i] ?? 0;
+  const prev = i > 0 ? (tokens.word[i - 1] ?? 0) : BEFORE;
+  out[0] = bucket(0, 0);
+  out[1] = bucket(1, word);
+  out[2] = bucket(2, shape);
+  out[3] = bucket(3, tokens.prefix3[i] ?? 0);
+  out[4] = bucket(4, tokens.suffix3[i] ?? 0);
+  out[5] = bucket(5, tokens.suffix2[i] ?? 0);
+  out[6] = bucket(6, tokens.length[i] ?? 0);
+  out[7] = bucket(7, prev);
+  out[8] = bucket(8, i > 1 ? (tokens.word[i - 2] ?? 0) : BEFORE);
+  out[9] = bucket(9, i + 1 < tokens.count ? (tokens.word[i + 1] ?? 0) : AFTER);
+  out[10] = bucket(10, i + 2 < tokens.count ? (tokens.word[i + 2] ?? 0) : AFTER);
+  out[11] = bucket(11, i + 1 < tokens.count ? (tokens.shape[i + 1] ?? 0) : AFTER);
+  out[12] = bucket(12, i > 0 ? (tokens.shape[i - 1] ?? 0) : BEFORE);
+  out[13] = bucket(13, previousLabel);
+  out[14] = bucket(14, previousLabel, shape);
+  out[15] = bucket(15, previousLabel, word);
+  out[16] = bucket(16, prev, word);
+  out[17] = bucket(17, tokens.lineStart[i] ?? 0, shape);
 }
 
-interface Model {
-  readonly labels: readonly Label[];
-  readonly weights: Readonly<Record<string, readonly number[]>>;
-}
+/**
+ * Weights are stored SLOTS per bucket (labels padded to a power of two) so that one feature's
+ * weights share a cache line; the shipped table is Int16 in thousandths.
+ */
+export const SLOTS = 8;
+export const WEIGHT_SCALE = 1000;
 
-function loadModel(): ReadonlyMap<string, readonly number[]> {
-  const raw = JSON.parse(readFileSync(new URL('./names-model.json', import.meta.url), 'utf8')) as Model;
-  if (raw.labels.join() !== LABELS.join()) throw new Error('names-model.json was trained for other labels');
-  return new Map(Object.entries(raw.weights));
-}
-
-let model: ReadonlyMap<string, readonly number[]> | undefined;
-
-/** Best label for one token under the given weights. */
-export function predict(weights: ReadonlyMap<string, ArrayLike<number>>, feats: readonly string[]): Label {
-  const scores = new Float64Array(LABELS.length);
-  for (const f of feats) {
-    const w = weights.get(f);
-    if (w === undefined) continue;
-    for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] ?? 0) + (w[k] ?? 0);
+/** Best label index for one token's features. */
+export function predict(weights: ArrayLike<number>, feats: Int32Array, scores: Float64Array): number {
+  scores.fill(0);
+  for (let j = 0; j < feats.length; j++) {
+    const base = (feats[j] ?? 0) * SLOTS;
+    for (let k = 0; k < LABEL_COUNT; k++) scores[k] = (scores[k] ?? 0) + (weights[base + k] ?? 0);
   }
   let best = 0;
-  for (let k = 1; k < scores.length; k++) if ((scores[k] ?? 0) > (scores[best] ?? 0)) best = k;
-  return LABELS[best] ?? 'O';
+  for (let k = 1; k < LABEL_COUNT; k++) if ((scores[k] ?? 0) > (scores[best] ?? 0)) best = k;
+  return best;
 }
 
-/** Decode labels for a whole text with greedy left-to-right tagging. */
-export function tag(
-  text: string,
-  tokens: readonly Token[],
-  weights: ReadonlyMap<string, ArrayLike<number>>,
-): Label[] {
-  const labels: Label[] = [];
-  let previous: Label = 'O';
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    const label: Label =
-      token !== undefined && isCandidate(token, previous)
-        ? predict(weights, features(text, tokens, i, previous))
-        : 'O';
-    labels.push(label);
+/** Label indices for a whole text with greedy left-to-right tagging. */
+export function tag(tokens: Tokens, weights: ArrayLike<number>): Uint8Array {
+  const labels = new Uint8Array(tokens.count);
+  const feats = new Int32Array(FEATURES_PER_TOKEN);
+  const scores = new Float64Array(LABEL_COUNT);
+  let previous = 0;
+  for (let i = 0; i < tokens.count; i++) {
+    let label = 0;
+    if (isCandidate(tokens, i, previous)) {
+      features(tokens, i, previous, feats);
+      label = predict(weights, feats, scores);
+    }
+    labels[i] = label;
     previous = label;
   }
   return labels;
 }
 
-const NAME_SCORE = 0.75;
-
-/** PERSON / LOCATION / ORGANIZATION spans found by the tagger. */
-export function findNames(text: string): PiiCandidate[] {
-  if (!CAPITAL_OR_DIGIT_ANYWHERE.test(text)) return [];
-  model ??= loadModel();
-  const tokens = tokenize(text);
-  const labels = tag(text, tokens, model);
-  const out: PiiCandidate[] = [];
-  let open: { kind: string; start: number; end: number } | undefined;
-  const close = (): void => {
-    if (open === undefined) return;
-    const entity = ENTITY_OF[open.kind];
-    if (entity !== undefined)
-      out.push({
-        entity,
-        start: open.start,
-        end: open.end,
-        score: NAME_SCORE,
-        reason: 'name found by the entity tagger',
-      });
-    open = undefined;
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const label = labels[i] ?? 'O';
-    const token = tokens[i];
-    if (token === undefined) continue;
-    const kind = label.slice(2);
-    if (label.startsWith('B-') || (label.startsWith('I-') && open?.kind !== kind)) {
-      close();
-      open = { kind, start: token.start, end: token.end };
-    } else if (label.startsWith('I-') && open !== undefined) {
-      open.end = token.end;
+/** Entity spans from BIO labels: a B- starts a span, an I- of the same kind extends it. */
+export function spansOf(tokens: Tokens, labels: Uint8Array): { kind: number; start: number; end: number }[] {
+  const out: { kind: number; start: number; end: number }[] = [];
+  let open: { kind: number; start: number; end: number } | undefined;
+  for (let i = 0; i < tokens.count; i++) {
+    const label = labels[i] ?? 0;
+    const kind = (label + 1) >> 1; // 1 PER, 2 LOC, 3 ORG
+    const inside = label !== 0 && label % 2 === 0;
+    if (label === 0) {
+      open = undefined;
+    } else if (inside && open?.kind === kind) {
+      open.end = tokens.end[i] ?? open.end;
     } else {
-      close();
+      open = { kind, start: tokens.start[i] ?? 0, end: tokens.end[i] ?? 0 };
+      out.push(open);
     }
   }
-  close();
   return out;
 }
 
-const CAPITAL_OR_DIGIT_ANYWHERE = /[\p{Lu}\p{N}]/u;
+interface ModelFile {
+  readonly labels: readonly string[];
+  readonly buckets: number;
+  /** [bucket, weight per label in thousandths…] for every bucket with a non-negligible weight. */
+  readonly weights: readonly (readonly number[])[];
+}
+
+function loadModel(): Int16Array {
+  const raw = JSON.parse(readFileSync(new URL('./names-model.json', import.meta.url), 'utf8')) as ModelFile;
+  if (raw.labels.join() !== LABELS.join() || raw.buckets !== BUCKETS) {
+    throw new Error('names-model.json was trained for other labels or another table size; retrain it');
+  }
+  const weights = new Int16Array(BUCKETS * SLOTS);
+  for (const [b = 0, ...w] of raw.weights) weights.set(w, b * SLOTS);
+  return weights;
+}
+
+let model: Int16Array | undefined;
+const NAME_SCORE = 0.75;
+const KIND_TO_LABEL = [0, 1, 3, 5];
+
+/** PERSON / LOCATION / ORGANIZATION spans found by the tagger. */
+export function findNames(text: string): PiiCandidate[] {
+  model ??= loadModel();
+  const tokens = tokenize(text);
+  const out: PiiCandidate[] = [];
+  for (const span of spansOf(tokens, tag(tokens, model))) {
+    const entity = ENTITY_OF[KIND_TO_LABEL[span.kind] ?? 0];
+    if (entity === undefined) continue;
+    out.push({
+      entity,
+      start: span.start,
+      end: span.end,
+      score: NAME_SCORE,
+      reason: 'name found by the entity tagger',
+    });
+  }
+  return out;
+}

@@ -86,7 +86,7 @@ const PHONE_REGIONS: readonly CountryCode[] = [
 ];
 const STRICT_REGIONS: readonly CountryCode[] = ['US', 'GB'];
 
-function phoneScore(candidate: string): { score: number; reason: string } | undefined {
+function phoneScore(candidate: string, context: boolean): { score: number; reason: string } | undefined {
   const digits = candidate.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return undefined;
   if (DATE_SHAPE.test(candidate)) return undefined;
@@ -104,6 +104,9 @@ function phoneScore(candidate: string): { score: number; reason: string } | unde
       return { score: 0.55, reason: 'phone number (valid national numbering plan)' };
     }
   }
+  // Without context words neither score below reaches the default threshold, so the wider (and
+  // slower) check runs only when it can change the outcome.
+  if (!context) return { score: 0.3, reason: 'phone-like number' };
   for (const region of PHONE_REGIONS) {
     if (parsePhoneNumberFromString(candidate, region)?.isValid() === true) {
       return { score: 0.4, reason: 'phone number (valid in a national numbering plan)' };
@@ -120,9 +123,9 @@ function findPhones(text: string, out: PiiCandidate[]): void {
     const start = m.index + (value.startsWith('(') && !value.includes(')') ? 1 : 0);
     const trimmed = value.slice(start - m.index);
     if (/\s{2}|[.-]{2}/.test(trimmed)) continue;
-    const scored = phoneScore(trimmed);
-    if (scored === undefined) continue;
     const context = hasContext(text, start, start + trimmed.length, PHONE_CONTEXT);
+    const scored = phoneScore(trimmed, context);
+    if (scored === undefined) continue;
     const score = Math.min(1, scored.score + (context ? CONTEXT_BOOST + 0.05 : 0));
     out.push({
       entity: 'PHONE_NUMBER',
@@ -195,22 +198,24 @@ function findCards(text: string, out: PiiCandidate[]): void {
 }
 
 // ---- IBAN_CODE ----------------------------------------------------------------------------------
-const IBAN_COMPACT = /(?<![A-Z\d])[A-Z]{2}\d{2}[A-Z\d]{11,30}(?![A-Z\d])/gi;
-const IBAN_GROUPED = /(?<![A-Z\d])[A-Z]{2}\d{2}(?: [A-Z\d]{4}){2,7}(?: [A-Z\d]{1,3})?(?![A-Z\d])/gi;
+// IBANs are written in capitals; lower-case ones are looked for only when the text says "IBAN".
+const IBAN_UPPER =
+  /(?<![A-Z\d])[A-Z]{2}\d{2}(?:[A-Z\d]{11,30}|(?: [A-Z\d]{4}){2,7}(?: [A-Z\d]{1,3})?)(?![A-Z\d])/g;
+const IBAN_ANY_CASE =
+  /(?<![A-Z\d])[A-Z]{2}\d{2}(?:[A-Z\d]{11,30}|(?: [A-Z\d]{4}){2,7}(?: [A-Z\d]{1,3})?)(?![A-Z\d])/gi;
+const IBAN_WORD = /iban/i;
 
 function findIbans(text: string, out: PiiCandidate[]): void {
-  for (const pattern of [IBAN_COMPACT, IBAN_GROUPED]) {
-    for (const m of text.matchAll(pattern)) {
-      const compact = m[0].replace(/ /g, '').toUpperCase();
-      if (!ibanValid(compact)) continue;
-      out.push({
-        entity: 'IBAN_CODE',
-        start: m.index,
-        end: m.index + m[0].length,
-        score: 0.95,
-        reason: 'IBAN (ISO 13616 check digits valid)',
-      });
-    }
+  for (const m of text.matchAll(IBAN_WORD.test(text) ? IBAN_ANY_CASE : IBAN_UPPER)) {
+    const compact = m[0].replace(/ /g, '').toUpperCase();
+    if (!ibanValid(compact)) continue;
+    out.push({
+      entity: 'IBAN_CODE',
+      start: m.index,
+      end: m.index + m[0].length,
+      score: 0.95,
+      reason: 'IBAN (ISO 13616 check digits valid)',
+    });
   }
 }
 
@@ -236,7 +241,7 @@ function findSsns(text: string, out: PiiCandidate[]): void {
 
 // ---- IP_ADDRESS ---------------------------------------------------------------------------------
 const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/g;
-const IPV6_CANDIDATE = /(?<![\w:])[\dA-F]{0,4}(?::[\dA-F]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?![\w:])/gi;
+const IPV6_CANDIDATE = /(?<![\w:])(?:[\dA-F]{1,4}|:)(?::[\dA-F]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?![\w:])/gi;
 const VERSION_CONTEXT = /\b(?:version|v|ver|release|build)\s*$/i;
 
 function findIps(text: string, out: PiiCandidate[]): void {
@@ -304,7 +309,7 @@ function findCrypto(text: string, out: PiiCandidate[]): void {
       reason: 'Bitcoin address (Base58Check valid)',
     });
   }
-  for (const m of text.matchAll(BTC_BECH32)) {
+  for (const m of text.includes('bc1') ? text.matchAll(BTC_BECH32) : []) {
     if (!bech32Valid(m[0])) continue;
     out.push({
       entity: 'CRYPTO',
@@ -314,7 +319,7 @@ function findCrypto(text: string, out: PiiCandidate[]): void {
       reason: 'Bitcoin address (Bech32 checksum valid)',
     });
   }
-  for (const m of text.matchAll(ETH_ADDRESS)) {
+  for (const m of text.includes('0x') ? text.matchAll(ETH_ADDRESS) : []) {
     // EIP-55 needs Keccak-256, which node:crypto lacks; the exact 20-byte shape plus context decides.
     const context = hasContext(text, m.index, m.index + m[0].length, CRYPTO_CONTEXT);
     out.push({
@@ -337,6 +342,7 @@ const DATE_CANDIDATE = new RegExp(
 const BIRTH_CONTEXT = /\b(?:born|birth|birthday|dob|d\.o\.b|date of birth|geboren|né|née)\b/i;
 
 function findDatesOfBirth(text: string, out: PiiCandidate[]): void {
+  if (!BIRTH_CONTEXT.test(text)) return;
   for (const m of text.matchAll(DATE_CANDIDATE)) {
     if (!hasContext(text, m.index, m.index + m[0].length, BIRTH_CONTEXT, 40)) continue;
     out.push({

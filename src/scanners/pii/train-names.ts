@@ -5,23 +5,32 @@
 // Data: the rows of pii-dev.jsonl that come from microsoft/presidio-research's synthetic data set
 // (MIT; `scope: "all"`). The maths negatives are skipped: their story characters are not annotated.
 // With --folds K it first prints K-fold cross-validated entity F1 (overlap match), then trains on
-// everything and writes the model. Deterministic: a fixed seed orders the training rows.
+// everything and writes the model. Deterministic: fixed seeds order the rows.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LABELS, features, isCandidate, predict, tokenize, type Label, type Token } from './names.ts';
+import {
+  BUCKETS,
+  FEATURES_PER_TOKEN,
+  LABELS,
+  LABEL_COUNT,
+  SLOTS,
+  WEIGHT_SCALE,
+  features,
+  isCandidate,
+  predict,
+  spansOf,
+  tag,
+  tokenize,
+  type Tokens,
+} from './names.ts';
 
-const GOLD_KIND: Readonly<Record<string, string>> = {
-  PERSON: 'PER',
-  GPE: 'LOC',
-  STREET_ADDRESS: 'LOC',
-  ORGANIZATION: 'ORG',
-};
+// Data-set types → tagger kinds (1 PER, 2 LOC, 3 ORG); B- label = 2·kind − 1, I- label = 2·kind.
+const GOLD_KIND: Readonly<Record<string, number>> = { PERSON: 1, GPE: 2, STREET_ADDRESS: 2, ORGANIZATION: 3 };
 
 interface Row {
-  readonly text: string;
-  readonly tokens: Token[];
-  readonly gold: Label[];
-  readonly spans: readonly { kind: string; start: number; end: number }[];
+  readonly tokens: Tokens;
+  readonly gold: Uint8Array;
+  readonly spans: readonly { kind: number; start: number; end: number }[];
 }
 
 function loadRows(path: string): Row[] {
@@ -34,18 +43,22 @@ function loadRows(path: string): Row[] {
       entities: { type: string; start: number; end: number }[];
     };
     if (raw.scope !== 'all') continue;
-    const tokens = tokenize(raw.text);
+    const tokens = tokenize(raw.text, true);
     const spans = raw.entities.flatMap((e) => {
       const kind = GOLD_KIND[e.type];
       return kind === undefined ? [] : [{ kind, start: e.start, end: e.end }];
     });
-    const gold = tokens.map((t): Label => {
-      const span = spans.find((s) => t.start >= s.start && t.start < s.end);
-      if (span === undefined) return 'O';
-      const first = tokens.find((u) => u.start >= span.start) === t;
-      return `${first ? 'B' : 'I'}-${span.kind}` as Label;
-    });
-    rows.push({ text: raw.text, tokens, gold, spans });
+    const gold = new Uint8Array(tokens.count);
+    for (const span of spans) {
+      let first = true;
+      for (let t = 0; t < tokens.count; t++) {
+        const s = tokens.start[t] ?? 0;
+        if (s < span.start || s >= span.end) continue;
+        gold[t] = first ? 2 * span.kind - 1 : 2 * span.kind;
+        first = false;
+      }
+    }
+    rows.push({ tokens, gold, spans });
   }
   return rows;
 }
@@ -62,38 +75,29 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 /** Averaged perceptron (Collins 2002) with the usual lazy-averaging trick. */
-function train(rows: readonly Row[], epochs: number): Map<string, Float64Array> {
-  const weights = new Map<string, Float64Array>();
-  const accumulated = new Map<string, Float64Array>();
+function train(rows: readonly Row[], epochs: number): Float64Array {
+  const weights = new Float64Array(BUCKETS * SLOTS);
+  const accumulated = new Float64Array(BUCKETS * SLOTS);
+  const feats = new Int32Array(FEATURES_PER_TOKEN);
+  const scores = new Float64Array(LABEL_COUNT);
   let step = 1;
-  const bump = (f: string, k: number, delta: number): void => {
-    let w = weights.get(f);
-    let u = accumulated.get(f);
-    if (w === undefined || u === undefined) {
-      w = new Float64Array(LABELS.length);
-      u = new Float64Array(LABELS.length);
-      weights.set(f, w);
-      accumulated.set(f, u);
-    }
-    w[k] = (w[k] ?? 0) + delta;
-    u[k] = (u[k] ?? 0) + step * delta;
-  };
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const row of shuffled(rows, 17 + epoch)) {
-      let previous: Label = 'O';
-      for (let i = 0; i < row.tokens.length; i++) {
-        const token = row.tokens[i];
-        const gold = row.gold[i] ?? 'O';
-        if (token === undefined || !isCandidate(token, previous)) {
-          previous = 'O';
+      let previous = 0;
+      for (let i = 0; i < row.tokens.count; i++) {
+        if (!isCandidate(row.tokens, i, previous)) {
+          previous = 0;
           continue;
         }
-        const feats = features(row.text, row.tokens, i, previous);
-        const guess = predict(weights, feats);
+        features(row.tokens, i, previous, feats);
+        const guess = predict(weights, feats, scores);
+        const gold = row.gold[i] ?? 0;
         if (guess !== gold) {
           for (const f of feats) {
-            bump(f, LABELS.indexOf(gold), 1);
-            bump(f, LABELS.indexOf(guess), -1);
+            weights[f * SLOTS + gold] = (weights[f * SLOTS + gold] ?? 0) + 1;
+            accumulated[f * SLOTS + gold] = (accumulated[f * SLOTS + gold] ?? 0) + step;
+            weights[f * SLOTS + guess] = (weights[f * SLOTS + guess] ?? 0) - 1;
+            accumulated[f * SLOTS + guess] = (accumulated[f * SLOTS + guess] ?? 0) - step;
           }
         }
         step++;
@@ -101,61 +105,27 @@ function train(rows: readonly Row[], epochs: number): Map<string, Float64Array> 
       }
     }
   }
-  const averaged = new Map<string, Float64Array>();
-  for (const [f, w] of weights) {
-    const u = accumulated.get(f);
-    if (u === undefined) continue;
-    averaged.set(
-      f,
-      w.map((v, k) => v - (u[k] ?? 0) / step),
-    );
-  }
-  return averaged;
-}
-
-function spansOf(row: Row, labels: readonly Label[]): { kind: string; start: number; end: number }[] {
-  const out: { kind: string; start: number; end: number }[] = [];
-  labels.forEach((label, i) => {
-    const token = row.tokens[i];
-    if (token === undefined || label === 'O') return;
-    const kind = label.slice(2);
-    const last = out.at(-1);
-    if (label.startsWith('I-') && last?.kind === kind && labels[i - 1] !== 'O') last.end = token.end;
-    else out.push({ kind, start: token.start, end: token.end });
-  });
-  return out;
-}
-
-function decode(row: Row, weights: ReadonlyMap<string, ArrayLike<number>>): Label[] {
-  const labels: Label[] = [];
-  let previous: Label = 'O';
-  row.tokens.forEach((token, i) => {
-    const label = isCandidate(token, previous)
-      ? predict(weights, features(row.text, row.tokens, i, previous))
-      : 'O';
-    labels.push(label);
-    previous = label;
-  });
-  return labels;
+  // Averaged, then rounded to the shipped Int16 thousandths so that cross-validation scores the
+  // weights exactly as they will run.
+  return weights.map((w, k) => Math.round((w - (accumulated[k] ?? 0) / step) * WEIGHT_SCALE));
 }
 
 function crossValidate(rows: readonly Row[], folds: number, epochs: number): void {
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
+  const counts = new Map<number, { tp: number; fp: number; fn: number }>();
   const order = shuffled(rows, 7);
+  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
+    a.start < b.end && b.start < a.end;
   for (let fold = 0; fold < folds; fold++) {
-    const test = order.filter((_, i) => i % folds === fold);
     const weights = train(
       order.filter((_, i) => i % folds !== fold),
       epochs,
     );
-    for (const row of test) {
-      const predicted = spansOf(row, decode(row, weights));
-      for (const kind of ['PER', 'LOC', 'ORG']) {
+    for (const row of order.filter((_, i) => i % folds === fold)) {
+      const predicted = spansOf(row.tokens, tag(row.tokens, weights));
+      for (const kind of [1, 2, 3]) {
         const c = counts.get(kind) ?? { tp: 0, fp: 0, fn: 0 };
         const gold = row.spans.filter((s) => s.kind === kind);
         const pred = predicted.filter((s) => s.kind === kind);
-        const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
-          a.start < b.end && b.start < a.end;
         c.tp += gold.filter((g) => pred.some((p) => overlaps(g, p))).length;
         c.fn += gold.filter((g) => !pred.some((p) => overlaps(g, p))).length;
         c.fp += pred.filter((p) => !gold.some((g) => overlaps(g, p))).length;
@@ -167,8 +137,9 @@ function crossValidate(rows: readonly Row[], folds: number, epochs: number): voi
     const precision = c.tp / Math.max(1, c.tp + c.fp);
     const recall = c.tp / Math.max(1, c.tp + c.fn);
     const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
+    const name = ['', 'PERSON', 'LOCATION', 'ORGANIZATION'][kind] ?? String(kind);
     console.log(
-      `cv ${kind}: precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} f1 ${f1.toFixed(3)}`,
+      `cv ${name}: precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} f1 ${f1.toFixed(3)}`,
     );
   }
 }
@@ -185,17 +156,18 @@ const rows = loadRows(values.data);
 const epochs = Number(values.epochs);
 if (Number(values.folds) > 1) crossValidate(rows, Number(values.folds), epochs);
 const weights = train(rows, epochs);
-const pruned: Record<string, number[]> = {};
-for (const [f, w] of [...weights].sort(([a], [b]) => (a < b ? -1 : 1))) {
-  const rounded = Array.from(w, (v) => Math.round(v * 100) / 100);
-  if (rounded.some((v) => Math.abs(v) >= 0.05)) pruned[f] = rounded;
+const kept: number[][] = [];
+for (let b = 0; b < BUCKETS; b++) {
+  const w = Array.from(weights.subarray(b * SLOTS, b * SLOTS + LABEL_COUNT), (v) =>
+    Math.max(-32768, Math.min(32767, v)),
+  );
+  if (w.some((v) => Math.abs(v) >= 50)) kept.push([b, ...w]);
 }
-writeFileSync(
-  values.out,
-  JSON.stringify({
-    labels: LABELS,
-    source: 'microsoft/presidio-research synth_dataset_v2 (MIT)',
-    weights: pruned,
-  }) + '\n',
-);
-console.log(`wrote ${Object.keys(pruned).length} features to ${values.out}`);
+const model = {
+  labels: LABELS,
+  buckets: BUCKETS,
+  source: 'microsoft/presidio-research synth_dataset_v2 (MIT)',
+  weights: kept,
+};
+writeFileSync(values.out, JSON.stringify(model) + '\n');
+console.log(`wrote ${kept.length} buckets to ${values.out}`);
