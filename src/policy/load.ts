@@ -21,24 +21,28 @@ import { checksOf, findCheck, guardrailPolicySchema, type GuardrailPolicy } from
  * policy author never fixes one mistake at a time.
  */
 
-export type PolicyErrorCode =
-  | 'io_error'
-  | 'no_policy_files'
-  | 'empty_file'
-  | 'yaml_syntax'
-  | 'not_a_policy'
-  | 'missing_field'
-  | 'invalid_type'
-  | 'invalid_value'
-  | 'out_of_range'
-  | 'invalid_format'
-  | 'unknown_field'
-  | 'unknown_check'
-  | 'unsupported_action'
-  | 'invalid_condition'
-  | 'duplicate_name'
-  | 'compile_error'
-  | 'invalid';
+/** Every code a policy error can carry; docs/policy-reference.md explains each (a test checks). */
+export const POLICY_ERROR_CODES = [
+  'io_error',
+  'no_policy_files',
+  'empty_file',
+  'yaml_syntax',
+  'not_a_policy',
+  'missing_field',
+  'invalid_type',
+  'invalid_value',
+  'out_of_range',
+  'invalid_format',
+  'unknown_field',
+  'unknown_check',
+  'unsupported_action',
+  'invalid_condition',
+  'duplicate_name',
+  'compile_error',
+  'invalid',
+] as const;
+
+export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
 
 export interface PolicyError {
   readonly file: string;
