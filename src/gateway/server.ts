@@ -11,6 +11,7 @@ import { errorBody, ParapetError, policyViolation } from '../core/errors.ts';
 import type { Exchange, Guard } from '../core/guard.ts';
 import type { JsonObject, SseEvent, Translator } from '../core/provider.ts';
 import type { Config } from '../config/schema.ts';
+import type { ToolExchange, ToolGovernance } from '../agency/gateway.ts';
 import {
   adapterFor,
   applySegmentEdits,
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   readonly metrics?: GatewayMetrics;
   /** Defaults to one pool per configured upstream, plus the demo model. */
   readonly router?: Router;
+  /** Tool-call governance (src/agency): offered tools filtered, every tool call checked. */
+  readonly tools?: ToolGovernance | undefined;
 }
 
 export interface Gateway {
@@ -220,17 +223,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (verdict.block) throw policyViolation(verdict.block);
     const edited = verdict.edits.some((e) => e.rewrites.length > 0);
     if (edited) applySegmentEdits(value, verdict.edits);
+    const tools = options.tools?.begin({
+      api,
+      endpoint,
+      conversation,
+      body: value,
+      requestId: request.id,
+      identity: 'anonymous',
+      inputDecisions: verdict.decisions,
+      signal: controller.signal,
+    });
+    const requestBody = tools?.body ?? value;
 
     const upstreamApi = upstream.apis.includes(api) ? api : (upstream.apis[0] ?? api);
     const translator = translatorFor(api, upstreamApi);
     let upstreamEndpoint = endpoint;
     let upstreamBody: string | Buffer = body.raw;
     if (translator) {
-      const translated = translator.request(endpoint, value);
+      const translated = translator.request(endpoint, requestBody);
       upstreamEndpoint = translated.endpoint;
       upstreamBody = JSON.stringify(translated.body);
-    } else if (edited) {
-      upstreamBody = JSON.stringify(value);
+    } else if (edited || requestBody !== value) {
+      upstreamBody = JSON.stringify(requestBody);
     }
 
     const sentAt = performance.now();
@@ -245,7 +259,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     if (response.status >= 400) return relayUpstreamError(upstream, response, reply);
     const contentType = headerValue(response.headers['content-type']) ?? '';
-    const context: AnswerContext = { api, endpoint, upstreamEndpoint, exchange, translator, response, reply };
+    const context: AnswerContext = {
+      api,
+      endpoint,
+      upstreamEndpoint,
+      exchange,
+      translator,
+      response,
+      reply,
+      tools,
+    };
     if (contentType.startsWith('text/event-stream'))
       return streamAnswer(context, controller.signal, request.id);
     return bufferedAnswer(context);
@@ -259,13 +282,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     readonly translator: Translator | undefined;
     readonly response: UpstreamResponse;
     readonly reply: FastifyReply;
+    readonly tools: ToolExchange | undefined;
   }
 
   async function bufferedAnswer(context: AnswerContext): Promise<void> {
     const { response, reply, exchange, translator, endpoint } = context;
     const raw = await readBounded(response);
     copyAnswerHeaders(response, reply);
-    if (exchange.output.passthrough && !translator) {
+    if (exchange.output.passthrough && !translator && !context.tools) {
       return void reply.code(response.status).send(raw);
     }
     let value: unknown;
@@ -280,7 +304,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         'The upstream answered with a JSON body that is not an object.',
       );
     }
-    const answer = translator ? translator.response(endpoint, value as JsonObject) : (value as JsonObject);
+    const translated = translator
+      ? translator.response(endpoint, value as JsonObject)
+      : (value as JsonObject);
+    const toolChecked = context.tools ? await context.tools.guardBody(translated) : undefined;
+    const answer = toolChecked ?? translated;
     const guarded = await guardResponseBody(answer, {
       adapter: adapterFor(context.api),
       endpoint,
@@ -289,7 +317,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (guarded.decisions.length > 0) metrics.decisions(guarded.decisions);
     if (guarded.block) throw policyViolation(guarded.block);
     // Unchanged answers go out as the upstream's own bytes: no re-serialisation drift.
-    const rewritten = translator !== undefined || guarded.decisions.some(isEnforcedRewrite);
+    const rewritten =
+      translator !== undefined || toolChecked !== undefined || guarded.decisions.some(isEnforcedRewrite);
     return void reply
       .code(response.status)
       .type('application/json')
@@ -311,11 +340,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     const res = reply.raw;
     res.writeHead(response.status, headers);
     try {
-      if (exchange.output.passthrough && !translator) {
+      if (exchange.output.passthrough && !translator && !context.tools) {
         for await (const chunk of response.body) await write(res, chunk, signal);
       } else {
         let events: AsyncIterable<SseEvent> = parseSseStream(response.body);
         if (translator) events = translateEvents(events, translator, endpoint);
+        if (context.tools) events = context.tools.guardEvents(events);
         const texts = guardStream(events, {
           adapter: adapterFor(api),
           endpoint,
