@@ -139,7 +139,8 @@ describe('guardStream', () => {
   });
 
   it('produces the fully rewritten text for any chunking of the same answer', async () => {
-    const answer = 'a SECRET-AAAAAA b SECRET-BBBBBB SECRET-CCCCCC c WATCH end SECRET-DDDDDD';
+    const part = 'a SECRET-AAAAAA b SECRET-BBBBBB SECRET-CCCCCC c WATCH end SECRET-DDDDDD ';
+    const answer = part.repeat(4);
     const expected = answer.replace(/SECRET-[A-Z]{6}/g, '[REDACTED]');
     let seed = 7;
     const random = (n: number): number => {
@@ -158,7 +159,9 @@ describe('guardStream', () => {
       const out = await collect(
         guardStream(
           fromArray(events),
-          chat(new FakeGuard(13, false, round % 2 === 1), { onDecision: (d: Decision) => decisions.push(d) }),
+          chat(new FakeGuard(round % 3 === 2 ? 100 : 13, false, round % 2 === 1), {
+            onDecision: (d: Decision) => decisions.push(d),
+          }),
         ),
       );
       assert.equal(chatContents(out).join(''), expected, `round ${round}`);
@@ -168,13 +171,17 @@ describe('guardStream', () => {
       const reported = decisions.flatMap((d) =>
         d.findings.map((f) => [d.rule, answer.slice(f.start, f.end)]),
       );
-      assert.deepEqual(reported.sort(), [
+      const once = [
         ['p/output.secret', 'SECRET-AAAAAA'],
         ['p/output.secret', 'SECRET-BBBBBB'],
         ['p/output.secret', 'SECRET-CCCCCC'],
         ['p/output.secret', 'SECRET-DDDDDD'],
         ['p/output.watch', 'WATCH'],
-      ]);
+      ];
+      assert.deepEqual(
+        reported.sort(),
+        once.flatMap((entry) => [entry, entry, entry, entry]),
+      );
     }
   });
 
@@ -292,24 +299,50 @@ describe('guardStream', () => {
     assert.equal(guard.scanned.length, 0);
   });
 
-  it('bounds held events by maxHeldBytes even with a huge hold-back', async () => {
-    const chunk = openaiChunk('x'.repeat(50));
+  /** Runs a stream and returns the most events ever pulled from the source but not yet released. */
+  async function maxLag(
+    events: readonly SseEvent[],
+    options: Parameters<typeof guardStream>[1],
+  ): Promise<number> {
     let pulled = 0;
-    let maxLag = 0;
+    let released = 0;
+    let lag = 0;
     async function* source(): AsyncGenerator<SseEvent> {
-      for (let i = 0; i < 400; i++) {
+      for (const event of events) {
         await Promise.resolve();
         pulled++;
-        yield chunk;
+        yield event;
       }
     }
-    let released = 0;
-    for await (const text of guardStream(source(), chat(new FakeGuard(1_000_000), { maxHeldBytes: 2000 }))) {
+    for await (const text of guardStream(source(), options)) {
       released += parse(text).length;
-      maxLag = Math.max(maxLag, pulled - released);
+      lag = Math.max(lag, pulled - released);
     }
-    assert.equal(released, 400);
-    assert.ok(maxLag <= Math.ceil(2000 / chunk.raw.length) + 1, `held up to ${maxLag} events`);
+    assert.equal(released, events.length, 'every event is released in the end');
+    return lag;
+  }
+
+  it('bounds held text by maxHeldBytes even with a huge hold-back', async () => {
+    const events = Array.from({ length: 400 }, () => openaiChunk('x'.repeat(50)));
+    const lag = await maxLag(events, chat(new FakeGuard(1_000_000), { maxHeldBytes: 2000 }));
+    assert.ok(lag <= 2000 / 50 + 1, `held up to ${lag} events`);
+    // Without the bound the whole answer would wait for the end.
+    assert.equal(await maxLag(events, chat(new FakeGuard(1_000_000))), events.length - 1);
+  });
+
+  it('bounds held raw bytes when text-less events pile up behind held text', async () => {
+    const ping = jsonEvent({ type: 'ping' }, 'ping');
+    const events = [
+      ...anthropicStream(['Hello'], false).slice(0, 3),
+      ...Array.from({ length: 5000 }, () => ping),
+    ];
+    const lag = await maxLag(events, {
+      adapter: anthropicAdapter,
+      endpoint: 'messages',
+      output: new FakeGuard(1000),
+      maxHeldBytes: 100,
+    });
+    assert.ok(lag <= (100 * 64) / ping.raw.length + 2, `held up to ${lag} events`);
   });
 
   it('holds a channel until it closes when asked (tool-call arguments)', async () => {

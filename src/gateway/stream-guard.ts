@@ -8,8 +8,21 @@ import type { JsonObject, ProviderAdapter, SseEvent } from '../core/provider.ts'
 import { getAtPath, rewriteSerialised, setAtPath } from '../providers/json-path.ts';
 import { sseEvent } from '../providers/sse.ts';
 
-/** Default bound on the bytes of events held back per stream. */
+/** Default bound on the text held back per stream (UTF-16 code units, bytes for ASCII). */
 export const DEFAULT_MAX_HELD_BYTES = 64 * 1024;
+
+/**
+ * Held raw event bytes may reach this multiple of `maxHeldBytes`: a streamed delta wraps a few
+ * characters of text in 100–200 bytes of JSON, so the text bound alone would release early on
+ * every ordinary stream, while events without text (pings) need a bound of their own.
+ */
+const RAW_BYTES_PER_TEXT_UNIT = 64;
+
+/** Left context scanned before the finalised offset; findings only need a few characters. */
+const MAX_CONTEXT = 1024;
+
+/** Largest batch of text finalised per scan; more text per scan means fewer rescans of the window. */
+const MAX_SCAN_STEP = 512;
 
 export interface ResponseGuardOptions {
   readonly adapter: ProviderAdapter;
@@ -77,7 +90,10 @@ function brokenToolInput(decisions: readonly Decision[]): Decision {
 export interface StreamGuardOptions extends ResponseGuardOptions {
   /** Called once for every decision as the text it concerns is finalised. */
   readonly onDecision?: (decision: Decision) => void;
-  /** Bound on held event bytes; past it the oldest held text is scanned and released early. */
+  /**
+   * Bound on held text (default 64 KiB; raw event bytes are bounded at 64 times this); past it
+   * the oldest held event is scanned and released early. Keep it above `output.holdback`.
+   */
   readonly maxHeldBytes?: number;
   /**
    * Channels (e.g. tool-call arguments) whose events are held until the channel closes, so the
@@ -145,6 +161,8 @@ interface HeldEvent {
   readonly event: SseEvent;
   readonly data: unknown;
   readonly pieces: readonly Piece[];
+  /** Length of the text the event carries. */
+  readonly text: number;
 }
 
 class StreamGuardState {
@@ -152,20 +170,29 @@ class StreamGuardState {
   readonly #options: StreamGuardOptions;
   readonly #read: ReturnType<ProviderAdapter['streamReader']>;
   readonly #holdback: number;
-  readonly #maxHeldBytes: number;
+  readonly #maxHeldText: number;
+  readonly #maxHeldRaw: number;
   /** Context kept before the finalised offset so findings at the window's start are whole. */
   readonly #context: number;
+  /**
+   * Scans wait until this much text can be finalised: each scan reads the whole window (context +
+   * hold-back), so scanning on every few-character delta would cost O(holdback) per delta.
+   */
+  readonly #step: number;
   readonly #channels = new Map<string, Channel>();
   readonly #queue: HeldEvent[] = [];
-  #heldBytes = 0;
+  #heldText = 0;
+  #heldRaw = 0;
   #pendingBlock: Decision | undefined;
 
   constructor(options: StreamGuardOptions) {
     this.#options = options;
     this.#read = options.adapter.streamReader(options.endpoint);
     this.#holdback = Math.max(0, options.output.holdback);
-    this.#maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
-    this.#context = Math.min(this.#holdback, this.#maxHeldBytes);
+    this.#maxHeldText = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+    this.#maxHeldRaw = this.#maxHeldText * RAW_BYTES_PER_TEXT_UNIT;
+    this.#context = Math.min(this.#holdback, this.#maxHeldText, MAX_CONTEXT);
+    this.#step = Math.max(1, Math.min(Math.ceil(this.#holdback / 8), MAX_SCAN_STEP));
   }
 
   async push(event: SseEvent): Promise<string[]> {
@@ -183,12 +210,15 @@ class StreamGuardState {
       channel.text += text.text;
       channel.length += text.text.length;
     }
-    this.#queue.push({ event, data, pieces });
-    this.#heldBytes += event.raw.length;
+    const held: HeldEvent = { event, data, pieces, text: pieces.reduce((n, p) => n + p.end - p.start, 0) };
+    this.#queue.push(held);
+    this.#heldText += held.text;
+    this.#heldRaw += event.raw.length;
 
     for (const { channel } of pieces) {
-      if (channel.holdUntilClose) continue;
-      if (await this.#advance(channel, channel.length - this.#holdback, false)) return this.#blockedEnd();
+      const target = channel.length - this.#holdback;
+      if (channel.holdUntilClose || target - channel.final < this.#step) continue;
+      if (await this.#advance(channel, target, false)) return this.#blockedEnd();
     }
     for (const name of info.closes) {
       const channel = this.#channels.get(name);
@@ -202,7 +232,10 @@ class StreamGuardState {
     // though its channel's hold-back window is not full. A finding that starts in it and only
     // completes in text not yet received can then be missed; the alternative, holding without
     // bound, lets one slow or huge answer exhaust the gateway's memory.
-    while (this.#heldBytes > this.#maxHeldBytes && this.#queue.length > 0) {
+    while (
+      (this.#heldText > this.#maxHeldText || this.#heldRaw > this.#maxHeldRaw) &&
+      this.#queue.length > 0
+    ) {
       const oldest = this.#queue[0];
       if (oldest === undefined) break;
       for (const piece of oldest.pieces) {
@@ -301,7 +334,8 @@ class StreamGuardState {
     const decision = this.#pendingBlock;
     this.blocked = true;
     this.#queue.length = 0;
-    this.#heldBytes = 0;
+    this.#heldText = 0;
+    this.#heldRaw = 0;
     if (decision === undefined) return [];
     const open = [...this.#channels.values()].filter((c) => !c.closed).map((c) => c.name);
     const ending = this.#options.adapter.blockedStreamEnd(
@@ -319,7 +353,8 @@ class StreamGuardState {
       const head = this.#queue[0];
       if (head === undefined || !head.pieces.every((p) => p.end <= p.channel.final)) break;
       this.#queue.shift();
-      this.#heldBytes -= head.event.raw.length;
+      this.#heldText -= head.text;
+      this.#heldRaw -= head.event.raw.length;
       out.push(this.#render(head));
       for (const piece of head.pieces) {
         piece.channel.heldFrom = piece.end;
