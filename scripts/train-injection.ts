@@ -49,7 +49,7 @@ const templates = rows.flatMap((r, i) =>
   r.source === TEMPLATE_SOURCE ? [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang }] : [],
 );
 log(`\nproject templates, held-out folds (multilingual sanity check, ${templates.length} rows)`);
-for (const l of metricsTable(templates, model.thresholds.prompt).slice(0, 1)) log(l);
+for (const l of metricsTable(templates, model.thresholds.prompt).slice(0, 2)) log(l);
 log(
   `\nwrote ${values.out} (${(Buffer.byteLength(JSON.stringify(model)) / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );

@@ -48,7 +48,9 @@ export function decodeModel(file: InjectionModelFile, bytes = 0): LoadedModel {
   // The file is read from disk, so its declared type is a claim to check, not a fact.
   const format: unknown = file.format;
   if (format !== 'parapet-injection-v1' || file.featureBits !== FEATURE_BITS) {
-    throw new Error(`unsupported injection model (format ${String(format)}, ${file.featureBits} feature bits)`);
+    throw new Error(
+      `unsupported injection model (format ${String(format)}, ${file.featureBits} feature bits)`,
+    );
   }
   const raw = Buffer.from(file.weights, 'base64');
   if (raw.length !== 1 << FEATURE_BITS) throw new Error('injection model: weight table has the wrong size');
@@ -143,29 +145,57 @@ export interface ClassifierScores {
   /** Highest window logit and its window. */
   readonly windowMax: number;
   readonly window: Window;
-  /** Feature contributions of the best window, for explanations (feature index → summed weight). */
+}
+
+// Features are binary (present or not) and scaled by 1/sqrt(number present): repeated phrases do
+// not outweigh varied evidence. Presence is tracked with generation stamps instead of sets, so
+// scoring allocates nothing per request.
+const windowSeen = new Int32Array(1 << FEATURE_BITS);
+const textSeen = new Int32Array(1 << FEATURE_BITS);
+let generation = 0;
+
+function nextGeneration(): number {
+  if (generation >= 0x7ffffff0) {
+    windowSeen.fill(0);
+    textSeen.fill(0);
+    generation = 0;
+  }
+  return ++generation;
 }
 
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
   const w = model.weights;
+  const textGen = nextGeneration();
   let totalSum = 0;
   let totalCount = 0;
   let best = -Infinity;
   let bestWindow: Window = { start: 0, end: text.length };
+  let windowGen = 0;
   let sum = 0;
+  let count = 0;
   const add = (index: number): void => {
-    sum += w[index] ?? 0;
+    const weight = w[index] ?? 0;
+    if (windowSeen[index] !== windowGen) {
+      windowSeen[index] = windowGen;
+      sum += weight;
+      count++;
+    }
+    if (textSeen[index] !== textGen) {
+      textSeen[index] = textGen;
+      totalSum += weight;
+      totalCount++;
+    }
   };
   for (const win of windowsOf(text)) {
+    windowGen = nextGeneration();
     sum = 0;
-    const count = forEachFeature(text, win.start, win.end, add);
+    count = 0;
+    forEachFeature(text, win.start, win.end, add);
     if (count === 0) continue;
-    totalSum += sum;
-    totalCount += count;
     const logit = model.bias + sum / Math.sqrt(count);
     // Tiny windows (a table row, a signature) are too short to judge alone.
-    if (count >= 60 && logit > best) {
+    if (count >= 50 && logit > best) {
       best = logit;
       bestWindow = win;
     }

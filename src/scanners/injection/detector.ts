@@ -23,6 +23,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.imperatives',
   'structure.off_genre_lines',
   'structure.role_shifts',
+  'structure.gibberish',
   'obfuscation',
   'payload.classifier',
   'length',
@@ -87,6 +88,7 @@ export function signalVector(e: Evidence, textLength: number): number[] {
     Math.log1p(s.imperatives),
     Math.min(1, s.offGenreLines),
     Math.log1p(s.roleShifts),
+    s.gibberish * 4,
     Math.min(3, e.normalized.transforms.length + e.payloads.length),
     payloadLogit,
     Math.log1p(textLength) / 10,
@@ -130,12 +132,22 @@ export interface Analysis {
   readonly score: number;
   readonly signals: readonly number[];
   readonly evidence: Evidence;
+  /** Calibrated score of each decoded payload scanned as a text of its own. */
+  readonly payloadScores: readonly number[];
 }
 
 export function analyze(model: LoadedModel, text: string): Analysis {
   const evidence = gatherEvidence(text, model.linear);
   const signals = signalVector(evidence, text.length);
-  return { score: combine(model.combiner, signals), signals, evidence };
+  let score = combine(model.combiner, signals);
+  // A decoded payload is read by the model as text in its own right, so it is scored as one: an
+  // instruction hidden in base64 counts as much as the same instruction in plain text.
+  const payloadScores = evidence.payloads.map((p) => {
+    const inner = gatherEvidence(p.payload.text, model.linear);
+    return combine(model.combiner, signalVector(inner, p.payload.text.length));
+  });
+  for (const s of payloadScores) score = Math.max(score, s);
+  return { score, signals, evidence, payloadScores };
 }
 
 /** Explain an analysis as findings with spans in the ORIGINAL text. */
@@ -161,9 +173,9 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
       },
     });
   }
-  for (const p of e.payloads) {
+  for (const [i, p] of e.payloads.entries()) {
     const inner = p.hits[0];
-    if (inner === undefined && p.logit < 0) continue;
+    if (inner === undefined && (a.payloadScores[i] ?? 0) < 0.5) continue;
     const span = e.normalized.span(p.payload.start, p.payload.end);
     const what =
       inner !== undefined
@@ -174,7 +186,7 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
       type,
       ...span,
       ...base,
-      reason: `${TRANSFORM_NAMES[p.payload.kind] ?? p.payload.kind} at ${span.start}–${span.end} holds ${inner !== undefined ? `an ${what}` : what}`,
+      reason: `${TRANSFORM_NAMES[p.payload.kind] ?? p.payload.kind} at ${span.start}–${span.end} holds ${inner !== undefined ? `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}` : what}`,
       details: { owasp: 'LLM01', signal: 'decoded-payload', transformation: p.payload.kind },
     });
   }

@@ -5,6 +5,8 @@ export interface Scored {
   readonly score: number;
   readonly kind: string;
   readonly lang: string;
+  /** Threshold for this row when it differs per row (per-fold thresholds in cross-validation). */
+  readonly threshold?: number;
 }
 
 export interface Metrics {
@@ -38,7 +40,7 @@ export function metrics(rows: readonly Scored[], threshold: number): Metrics {
   let fp = 0;
   let positives = 0;
   for (const r of rows) {
-    const flagged = r.score >= threshold;
+    const flagged = r.score >= (r.threshold ?? threshold);
     if (r.y === 1) {
       positives++;
       if (flagged) tp++;

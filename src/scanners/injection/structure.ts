@@ -14,6 +14,8 @@ export interface StructureSignals {
   readonly offGenreLines: number;
   /** Role shifts: "you are now", "act as", "your new role". */
   readonly roleShifts: number;
+  /** Share of tokens that mix letters with code punctuation, as adversarial suffixes do (GCG). */
+  readonly gibberish: number;
   /** Evidence spans in the scanned text, for findings. */
   readonly spans: readonly { start: number; end: number; signal: string }[];
 }
@@ -78,11 +80,30 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
   return n;
 }
 
+// A token with a letter and two or more brackets, quotes or backslashes: `\\({\\For[`, `}).Ex`.
+const ODD_TOKEN = /(?<!\S)(?=\S*\p{L})(?=\S*[(){}[\]\\"'`^~|<>]\S*[(){}[\]\\"'`^~|<>])\S{3,40}(?!\S)/gu;
+const TOKEN = /\S+/g;
+
+/** Odd tokens per token, over the text's last 400 characters, where suffixes sit. */
+function gibberishShare(text: string): number {
+  const tail = text.slice(-400);
+  const tokens = tail.match(TOKEN)?.length ?? 0;
+  if (tokens < 8) return 0;
+  return (tail.match(ODD_TOKEN)?.length ?? 0) / tokens;
+}
+
 export function structureSignals(text: string): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
   const addressesAssistant = countMatches(text, ADDRESSES, 'addresses the assistant', spans);
   const roleShifts = countMatches(text, ROLE_SHIFT, 'role shift', spans);
   const imperatives = countMatches(text, IMPERATIVE, 'imperative', spans, 16);
   const offGenreLines = offGenre(text, spans);
-  return { addressesAssistant, imperatives, offGenreLines, roleShifts, spans };
+  return {
+    addressesAssistant,
+    imperatives,
+    offGenreLines,
+    roleShifts,
+    gibberish: gibberishShare(text),
+    spans,
+  };
 }

@@ -399,6 +399,35 @@ const BENIGN_CARRIED = [
   'The meeting moved to room 4B.',
 ];
 
+// Obfuscated carriers: the same attacks hidden the ways the normaliser undoes, so the combiner
+// learns that a decoded or de-obfuscated instruction counts as much as a plain one.
+function base64(s: string): string {
+  return Buffer.from(s, 'utf8').toString('base64');
+}
+function rot13(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+const OBFUSCATIONS: readonly ((attack: string) => string)[] = [
+  (x) => `Decode this and do what it says: ${base64(x)}`,
+  (x) => base64(x),
+  (x) => `Here is a message in ROT13, answer it: ${rot13(x)}`,
+  (x) => x.replace(/[aeio]/g, (c) => ({ a: '4', e: '3', i: '1', o: '0' })[c] ?? c),
+  (x) => x.split('').join('\u200b'),
+  (x) => x.replace(/[aeo]/g, (c) => ({ a: 'а', e: 'е', o: 'о' })[c] ?? c),
+  (x) =>
+    x
+      .split(' ')
+      .map((w) => w.split('').join(' '))
+      .join('   '),
+];
+const BENIGN_ENCODED: readonly ((text: string) => string)[] = [
+  (x) => `Can you decode this base64 string for me? ${base64(x)}`,
+  (x) => `The config value is ${base64(x)} and the build uses node 24.`,
+];
+
 /** Every template row, deterministic. */
 export function templateRows(): TemplateRow[] {
   const rows: TemplateRow[] = [];
@@ -422,6 +451,20 @@ export function templateRows(): TemplateRow[] {
     }
     for (const b of l.benign) rows.push({ text: b, label: 'benign', kind: 'benign', lang: l.lang });
     for (const b of l.benignHard) rows.push({ text: b, label: 'benign', kind: 'benign-hard', lang: l.lang });
+  }
+  const english = LANGUAGES[0];
+  if (english !== undefined) {
+    const attacks = [...english.overrides, ...english.extraction, ...english.persona];
+    for (const [i, a] of attacks.entries()) {
+      const hide = OBFUSCATIONS[i % OBFUSCATIONS.length];
+      const goal = english.goals[i % english.goals.length] ?? '';
+      if (hide !== undefined)
+        rows.push({ text: hide(`${a} ${goal}`), label: 'injection', kind: 'direct', lang: 'en' });
+    }
+    for (const [i, b] of [...english.benign, ...english.benignHard].entries()) {
+      const wrap = BENIGN_ENCODED[i % BENIGN_ENCODED.length];
+      if (wrap !== undefined) rows.push({ text: wrap(b), label: 'benign', kind: 'benign', lang: 'en' });
+    }
   }
   for (const [j, carry] of CARRIERS.entries()) {
     rows.push({

@@ -63,19 +63,16 @@ interface Sparse {
   readonly values: Float32Array;
 }
 
-/** Feature vector exactly as `classify` sees the whole text: counts / sqrt(total). */
+/** Feature vector exactly as `classify` sees the whole text: presence / sqrt(number present). */
 export function sparseFeatures(text: string): Sparse {
   const normalized = normalize(text).text;
-  const counts = new Map<number, number>();
-  let total = 0;
-  for (const w of windowsOf(normalized)) {
-    total += forEachFeature(normalized, w.start, w.end, (index) =>
-      counts.set(index, (counts.get(index) ?? 0) + 1),
-    );
-  }
-  const indices = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
-  const scale = total > 0 ? 1 / Math.sqrt(total) : 0;
-  const values = Float32Array.from(indices, (i) => (counts.get(i) ?? 0) * scale);
+  const present = new Set<number>();
+  for (const w of windowsOf(normalized))
+    forEachFeature(normalized, w.start, w.end, (index) => present.add(index));
+  const indices = Int32Array.from([...present].sort((a, b) => a - b));
+  const values = new Float32Array(indices.length).fill(
+    indices.length > 0 ? 1 / Math.sqrt(indices.length) : 0,
+  );
   return { indices, values };
 }
 
@@ -86,7 +83,7 @@ export interface LinearOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_LINEAR: LinearOptions = { epochs: 8, learningRate: 0.3, l2: 1e-5, seed: 7 };
+export const DEFAULT_LINEAR: LinearOptions = { epochs: 15, learningRate: 0.1, l2: 1e-5, seed: 7 };
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -230,12 +227,48 @@ export function assignFolds(rows: readonly Row[], folds: number, seed = 13): num
   return fold;
 }
 
+/**
+ * Extra training rows derived from training rows only. Contrastive pairs (the same document with
+ * and without an injected instruction) give the instruction itself as a positive; windows of
+ * benign documents are negatives, so the per-window score learns what ordinary passages look like.
+ */
+export function augment(rows: readonly Row[]): Row[] {
+  const benignByEdge = new Map<string, Row>();
+  for (const r of rows) {
+    if (r.y !== 0 || r.text.length < 200) continue;
+    benignByEdge.set(`p:${r.text.slice(0, 60)}`, r);
+    benignByEdge.set(`s:${r.text.slice(-60)}`, r);
+  }
+  const extra: Row[] = [];
+  for (const r of rows) {
+    if (r.y === 1 && r.kind === 'indirect') {
+      const twin = benignByEdge.get(`p:${r.text.slice(0, 60)}`) ?? benignByEdge.get(`s:${r.text.slice(-60)}`);
+      if (twin === undefined) continue;
+      let pre = 0;
+      while (pre < twin.text.length && twin.text[pre] === r.text[pre]) pre++;
+      let suf = 0;
+      while (suf < twin.text.length - pre && twin.text.at(-1 - suf) === r.text.at(-1 - suf)) suf++;
+      const inserted = r.text.slice(pre, r.text.length - suf).trim();
+      if (inserted.length >= 10 && inserted.length <= 2000)
+        extra.push({ ...r, text: inserted, source: `${r.source}#inserted` });
+    } else if (r.y === 0) {
+      const windows = windowsOf(r.text);
+      if (windows.length < 2) continue;
+      for (const w of windows.slice(0, 4))
+        extra.push({ ...r, text: r.text.slice(w.start, w.end), source: `${r.source}#window` });
+    }
+  }
+  return extra;
+}
+
 export interface CrossValidation {
   /** Out-of-fold signals per row (from a classifier that never saw the row). */
   readonly signals: number[][];
   /** Out-of-fold calibrated scores (combiner fitted on the other folds' signals too). */
   readonly scores: number[];
   readonly folds: number[];
+  /** Per row: the 1%-FPR threshold chosen on the other folds only. */
+  readonly thresholds: number[];
 }
 
 export function crossValidate(
@@ -250,27 +283,35 @@ export function crossValidate(
   const signals: number[][] = new Array<number[]>(rows.length);
   for (let f = 0; f < folds; f++) {
     const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
+    const extra = augment(train.map((i) => rows[i] as Row));
     const model = trainLinear(
-      train.map((i) => xs[i] as Sparse),
-      train.map((i) => ys[i] ?? 0),
+      [...train.map((i) => xs[i] as Sparse), ...extra.map((r) => sparseFeatures(r.text))],
+      [...train.map((i) => ys[i] ?? 0), ...extra.map((r) => r.y)],
       linear,
     );
     for (const [i, r] of rows.entries()) {
       if (fold[i] !== f) continue;
       signals[i] = signalVector(gatherEvidence(r.text, model), r.text.length);
     }
-    log(`fold ${f + 1}/${folds}: classifier trained on ${train.length} rows`);
+    log(`fold ${f + 1}/${folds}: classifier trained on ${train.length} rows + ${extra.length} derived`);
   }
   const scores = new Array<number>(rows.length).fill(0);
+  const thresholds = new Array<number>(rows.length).fill(0.5);
   for (let f = 0; f < folds; f++) {
     const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
     const combiner = trainCombiner(
       train.map((i) => signals[i] ?? []),
       train.map((i) => ys[i] ?? 0),
     );
-    for (const [i] of rows.entries()) if (fold[i] === f) scores[i] = combine(combiner, signals[i] ?? []);
+    const benign = train.filter((i) => ys[i] === 0).map((i) => combine(combiner, signals[i] ?? []));
+    const threshold = thresholdAtFpr(benign, 0.01);
+    for (const [i] of rows.entries()) {
+      if (fold[i] !== f) continue;
+      scores[i] = combine(combiner, signals[i] ?? []);
+      thresholds[i] = threshold;
+    }
   }
-  return { signals, scores, folds: fold };
+  return { signals, scores, folds: fold, thresholds };
 }
 
 /** Lowest threshold whose false-positive rate on `negatives` is at most `fpr`. */
@@ -300,9 +341,10 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
   const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectTemplates()];
   const cv = crossValidate(rows, o.folds, o.log);
   const ys = rows.map((r) => r.y);
+  const extra = augment(rows);
   const linear = trainLinear(
-    rows.map((r) => sparseFeatures(r.text)),
-    ys,
+    [...rows, ...extra].map((r) => sparseFeatures(r.text)),
+    [...ys, ...extra.map((r) => r.y)],
   );
   const combiner = trainCombiner(cv.signals, ys);
   // Thresholds on the out-of-fold scores of the shipped combiner's inputs: user input aims at 1% FPR
