@@ -198,7 +198,7 @@ const CASES: readonly Case[] = [
   {
     name: 'an empty file',
     yaml: '# nothing yet\n',
-    expect: { line: 1, column: 1, path: '', code: 'empty_file', message: /no policy document/ },
+    expect: { line: 1, column: 1, path: '', code: 'empty_file', message: /no GuardrailPolicy document/ },
   },
   {
     name: 'a document that is not a mapping',

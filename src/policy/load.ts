@@ -170,34 +170,52 @@ function sortByLocation(errors: PolicyError[]): PolicyError[] {
 const MAX_ALIAS_COUNT = 100;
 
 function parseInto(text: string, file: string, policies: LoadedPolicy[], errors: PolicyError[]): void {
+  for (const { value, line } of parseYamlDocuments(
+    text,
+    file,
+    guardrailPolicySchema,
+    'GuardrailPolicy',
+    errors,
+  )) {
+    const { name, namespace } = value.metadata;
+    policies.push({
+      name: namespace === undefined ? name : `${namespace}/${name}`,
+      policy: value,
+      file,
+      line,
+    });
+  }
+}
+
+/**
+ * Parse every YAML document of a text and validate each against `schema`, pushing located errors
+ * for YAML syntax, non-mapping documents and schema issues. Returns the documents that validate
+ * with the line they start on. Shared by policy files and policy test files.
+ */
+export function parseYamlDocuments<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  what: string,
+  errors: PolicyError[],
+): { value: z.output<S>; line: number }[] {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
+  const wholeDocument = (line: number, column: number, message: string, code: PolicyErrorCode) =>
+    errors.push({ file, line, column, path: '', message, code });
 
   // An empty file is a mistake or a file caught mid-write by a reload: never "no policy".
   if (documents.every((doc) => doc.errors.length === 0 && doc.contents === null)) {
-    errors.push({
-      file,
-      line: 1,
-      column: 1,
-      path: '',
-      message: 'the file holds no policy document',
-      code: 'empty_file',
-    });
-    return;
+    wholeDocument(1, 1, `the file holds no ${what} document`, 'empty_file');
+    return [];
   }
+  const valid: { value: z.output<S>; line: number }[] = [];
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const { line, col } = at(e.pos[0]);
-        errors.push({
-          file,
-          line,
-          column: col,
-          path: '',
-          message: `invalid YAML: ${e.message}`,
-          code: 'yaml_syntax',
-        });
+        wholeDocument(line, col, `invalid YAML: ${e.message}`, 'yaml_syntax');
       }
       continue;
     }
@@ -207,34 +225,25 @@ function parseInto(text: string, file: string, policies: LoadedPolicy[], errors:
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      errors.push({ file, line: start.line, column: start.col, path: '', message, code: 'yaml_syntax' });
+      wholeDocument(
+        start.line,
+        start.col,
+        error instanceof Error ? error.message : String(error),
+        'yaml_syntax',
+      );
       continue;
     }
     if (!isMap(doc.contents)) {
-      errors.push({
-        file,
-        line: start.line,
-        column: start.col,
-        path: '',
-        message: 'expected a GuardrailPolicy mapping with apiVersion, kind, metadata and spec',
-        code: 'not_a_policy',
-      });
+      wholeDocument(start.line, start.col, `expected a ${what} mapping`, 'not_a_policy');
       continue;
     }
-    const result = guardrailPolicySchema.safeParse(value);
+    const result = schema.safeParse(value);
     if (result.success) {
-      const { name, namespace } = result.data.metadata;
-      policies.push({
-        name: namespace === undefined ? name : `${namespace}/${name}`,
-        policy: result.data,
-        file,
-        line: start.line,
-      });
+      valid.push({ value: result.data, line: start.line });
       continue;
     }
     for (const issue of result.error.issues) {
-      for (const located of describeIssue(issue, value)) {
+      for (const located of describeIssue(schema, issue, value)) {
         const { line, col } = at(locate(doc, located.path, located.target, located.columnInValue));
         errors.push({
           file,
@@ -247,6 +256,7 @@ function parseInto(text: string, file: string, policies: LoadedPolicy[], errors:
       }
     }
   }
+  return valid;
 }
 
 function rejectDuplicates(policies: LoadedPolicy[], errors: PolicyError[]): LoadedPolicy[] {
@@ -286,10 +296,10 @@ interface LocatedIssue {
   readonly columnInValue?: number;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, document: unknown): LocatedIssue[] {
+function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue, document: unknown): LocatedIssue[] {
   const path = issue.path.filter((s): s is Segment => typeof s !== 'symbol');
   const got = valueAt(document, path);
-  const schema = schemaAt(path);
+  const schema = schemaAt(root, path);
   if (got === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
     const wanted = expected(schema, issue.code === 'invalid_type' ? issue.expected : 'a value');
     return [
@@ -466,8 +476,8 @@ function oneOf(values: readonly string[]): string {
 }
 
 /** The schema that validates the value at `path`, wrappers (optional, default) removed. */
-function schemaAt(path: readonly Segment[]): z.ZodType | undefined {
-  let current: z.ZodType | undefined = unwrap(guardrailPolicySchema);
+function schemaAt(root: z.ZodType, path: readonly Segment[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = unwrap(root);
   for (const s of path) {
     if (current instanceof z.ZodObject)
       current = (current.shape as Record<string, z.ZodType | undefined>)[String(s)];
