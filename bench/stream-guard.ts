@@ -46,7 +46,7 @@ export async function run(write: (line: string) => void): Promise<void> {
 
   const cases: { name: string; output?: () => OutputGuard }[] = [
     { name: 'parse only' },
-    { name: 'guard, passthrough', output: () => ({ holdback: 0, passthrough: true, scan: regexGuard.scan }) },
+    { name: 'guard, passthrough', output: () => ({ ...regexGuard, holdback: 0, passthrough: true }) },
     { name: 'guard, one regex (hold-back 13)', output: () => regexGuard },
     { name: 'guard, default policy', output: () => guard.begin(conversation, meta).output },
   ];
