@@ -13,8 +13,8 @@ const DEFAULT_THRESHOLD = 0.5;
 // When two detections overlap, the one backed by the stronger evidence wins: checksums and exact
 // formats first, then context-gated formats, then phone numbers, then the name model.
 const PRIORITY: Readonly<Record<PiiEntity, number>> = {
+  URL_CREDENTIALS: 10,
   EMAIL_ADDRESS: 9,
-  URL_CREDENTIALS: 9,
   CREDIT_CARD: 8,
   IBAN_CODE: 8,
   CRYPTO: 8,

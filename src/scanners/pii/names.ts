@@ -335,6 +335,8 @@ function loadModel(): Int16Array {
 }
 
 let model: Int16Array | undefined;
+const HAS_LETTER = /\p{L}/u;
+const SENTENCE_STOP = /\p{Ll}{3}\.$/u;
 const NAME_SCORE = 0.75;
 const KIND_TO_LABEL = [0, 1, 3, 5];
 
@@ -342,17 +344,34 @@ const KIND_TO_LABEL = [0, 1, 3, 5];
 export function findNames(text: string): PiiCandidate[] {
   model ??= loadModel();
   const tokens = tokenize(text);
+  return namesFromLabels(text, tokens, tag(tokens, model));
+}
+
+/** Turns tagger labels into reported spans (shared with the training script's cross-validation). */
+export function namesFromLabels(text: string, tokens: Tokens, labels: Uint8Array): PiiCandidate[] {
+  const spans = spansOf(tokens, labels);
+  const worded = spans.map((span) => HAS_LETTER.test(text.slice(span.start, span.end)));
   const out: PiiCandidate[] = [];
-  for (const span of spansOf(tokens, tag(tokens, model))) {
+  spans.forEach((span, i) => {
     const entity = ENTITY_OF[KIND_TO_LABEL[span.kind] ?? 0];
-    if (entity === undefined) continue;
+    if (entity === undefined) return;
+    // A bare number (house number, postcode) counts only right next to a worded name span: on its
+    // own it is just a number.
+    if (worded[i] !== true && !spans.some((other, j) => worded[j] === true && near(span, other))) return;
+    const value = text.slice(span.start, span.end);
     out.push({
       entity,
       start: span.start,
-      end: span.end,
+      // A sentence's full stop is not part of the name; abbreviations such as "Inc." or "St." are.
+      end: SENTENCE_STOP.test(value) ? span.end - 1 : span.end,
       score: NAME_SCORE,
       reason: 'name found by the entity tagger',
     });
-  }
+  });
   return out;
+}
+
+const NEAR = 3;
+function near(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return (b.start >= a.end && b.start - a.end <= NEAR) || (a.start >= b.end && a.start - b.end <= NEAR);
 }

@@ -17,8 +17,8 @@ import {
   WEIGHT_SCALE,
   features,
   isCandidate,
+  namesFromLabels,
   predict,
-  spansOf,
   tag,
   tokenize,
   type Tokens,
@@ -28,6 +28,7 @@ import {
 const GOLD_KIND: Readonly<Record<string, number>> = { PERSON: 1, GPE: 2, STREET_ADDRESS: 2, ORGANIZATION: 3 };
 
 interface Row {
+  readonly text: string;
   readonly tokens: Tokens;
   readonly gold: Uint8Array;
   readonly spans: readonly { kind: number; start: number; end: number }[];
@@ -58,7 +59,7 @@ function loadRows(path: string): Row[] {
         first = false;
       }
     }
-    rows.push({ tokens, gold, spans });
+    rows.push({ text: raw.text, tokens, gold, spans });
   }
   return rows;
 }
@@ -121,7 +122,12 @@ function crossValidate(rows: readonly Row[], folds: number, epochs: number): voi
       epochs,
     );
     for (const row of order.filter((_, i) => i % folds === fold)) {
-      const predicted = spansOf(row.tokens, tag(row.tokens, weights));
+      const kinds: Readonly<Record<string, number>> = { PERSON: 1, LOCATION: 2, ORGANIZATION: 3 };
+      const predicted = namesFromLabels(row.text, row.tokens, tag(row.tokens, weights)).map((c) => ({
+        kind: kinds[c.entity] ?? 0,
+        start: c.start,
+        end: c.end,
+      }));
       for (const kind of [1, 2, 3]) {
         const c = counts.get(kind) ?? { tp: 0, fp: 0, fn: 0 };
         const gold = row.spans.filter((s) => s.kind === kind);
@@ -139,7 +145,7 @@ function crossValidate(rows: readonly Row[], folds: number, epochs: number): voi
     const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
     const name = ['', 'PERSON', 'LOCATION', 'ORGANIZATION'][kind] ?? String(kind);
     console.log(
-      `cv ${name}: precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} f1 ${f1.toFixed(3)}`,
+      `cv ${name}: tp ${c.tp} fp ${c.fp} fn ${c.fn} precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} f1 ${f1.toFixed(3)}`,
     );
   }
 }
