@@ -50,6 +50,20 @@ export function adminRoutes(options: AdminRoutesOptions): FastifyPluginCallback 
   const expected = digest(options.adminToken);
 
   return (app: FastifyInstance, _options, done) => {
+    // The host app may parse JSON its own way (the gateway keeps raw bytes); this scope parses
+    // small admin bodies plainly.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_request, text, parsed) => {
+        try {
+          parsed(null, text === '' ? {} : (JSON.parse(text as string) as unknown));
+        } catch {
+          parsed(new ParapetError('invalid_json', 'The admin request body is not valid JSON.'), undefined);
+        }
+      },
+    );
     app.addHook('onRequest', (request, reply, next) => {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
