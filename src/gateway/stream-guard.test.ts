@@ -138,6 +138,16 @@ describe('guardStream', () => {
     assert.equal(out, events.map((e) => e.raw).join(''));
   });
 
+  it('drops data it cannot parse (an event cut off mid-write) instead of forwarding it unscanned', async () => {
+    const cut: SseEvent = {
+      data: '{"choices":[{"index":0,"delta":{"content":"SECRET-AB',
+      raw: 'data: {"choices":[{"index":0,"delta":{"content":"SECRET-AB',
+    };
+    const events = [openaiChunk('Hello'), cut];
+    const out = await collect(guardStream(fromArray(events), chat(new FakeGuard())));
+    assert.equal(out, events[0]!.raw);
+  });
+
   it('produces the fully rewritten text for any chunking of the same answer', async () => {
     const part = 'a SECRET-AAAAAA b SECRET-BBBBBB SECRET-CCCCCC c WATCH end SECRET-DDDDDD ';
     const answer = part.repeat(4);

@@ -197,6 +197,9 @@ class StreamGuardState {
 
   async push(event: SseEvent): Promise<string[]> {
     const data = parseData(event.data);
+    // Both APIs send JSON (or `[DONE]`). Data that does not parse, such as an event cut off when
+    // the upstream died mid-write, may carry text no check can read: it is dropped, not forwarded.
+    if (data === OPAQUE) return [];
     const info = this.#read(event, data);
     const pieces: Piece[] = [];
     for (const text of info.texts) {
@@ -401,13 +404,14 @@ function shiftFindings(decision: Decision, by: number): Decision {
   };
 }
 
+const OPAQUE = Symbol('data that is not JSON');
+
 function parseData(data: string): unknown {
   if (data === '' || data.trim() === '[DONE]') return undefined;
   try {
     return JSON.parse(data) as unknown;
   } catch {
-    // Not JSON: the adapter finds no text in it and it is forwarded as it came.
-    return undefined;
+    return OPAQUE;
   }
 }
 
