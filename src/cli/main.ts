@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerPolicyCommand } from './policy.ts';
 import { registerScanCommand } from './scan.ts';
+import { registerServeCommand } from './serve.ts';
 
 const program = new Command('parapet')
   .description('Parapet — the AI-aware security layer for LLMs')
@@ -8,6 +9,7 @@ const program = new Command('parapet')
   .showHelpAfterError()
   .exitOverride();
 
+registerServeCommand(program);
 registerPolicyCommand(program);
 registerScanCommand(program);
 
