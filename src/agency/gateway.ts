@@ -48,6 +48,8 @@ export interface ToolGovernanceOptions {
   readonly policies: () => readonly LoadedPolicy[];
   readonly approvals?: Approvals | undefined;
   readonly onVerdict?: ((call: ToolCallRef, verdict: CallVerdict, requestId: string) => void) | undefined;
+  /** Share one compiled cache with the MCP gateway. */
+  readonly toolPolicies?: ((policies: readonly LoadedPolicy[]) => ToolPolicySet) | undefined;
 }
 
 /** Compiled tool policies of one policy snapshot, chosen by model like the rest of the policy. */
@@ -94,13 +96,18 @@ export function injectionFlagged(decisions: readonly Decision[]): boolean {
   return decisions.some((d) => d.findings.some((f) => f.type.startsWith('injection')));
 }
 
-export function createToolGovernance(options: ToolGovernanceOptions): ToolGovernance {
+/** `compileToolPolicies`, compiled once per policy snapshot (hot reload swaps the array). */
+export function cachedToolPolicies(): (policies: readonly LoadedPolicy[]) => ToolPolicySet {
   const compiled = new WeakMap<readonly LoadedPolicy[], ToolPolicySet>();
-  const setFor = (policies: readonly LoadedPolicy[]): ToolPolicySet => {
+  return (policies) => {
     let set = compiled.get(policies);
     if (!set) compiled.set(policies, (set = compileToolPolicies(policies)));
     return set;
   };
+}
+
+export function createToolGovernance(options: ToolGovernanceOptions): ToolGovernance {
+  const setFor = options.toolPolicies ?? cachedToolPolicies();
 
   return {
     begin(request) {

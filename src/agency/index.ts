@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { LoadedPolicy } from '../policy/load.ts';
+import { CHECKS } from '../scanners/index.ts';
+import { openDatabase } from '../store/sqlite.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { Approvals, webhookNotifier, type Logger } from './approvals.ts';
+import { cachedToolPolicies, createToolGovernance, type ToolGovernance } from './gateway.ts';
+import { createMcpGateway, type McpServerSpec } from './mcp/proxy.ts';
+import { ToolPins } from './mcp/pins.ts';
+
+/**
+ * Everything the gateway needs for excessive-agency controls, built from one call:
+ * tool governance for the chat APIs, the approvals store, the admin API and the MCP gateway.
+ *
+ *   const agency = createAgency({ dataDir, policies: () => store.policies, adminToken, mcp, log });
+ *   const gateway = createGateway({ ..., tools: agency.tools });
+ *   await agency.register(gateway.app);   // before listen()
+ *   ...; await agency.close();            // after gateway.close()
+ */
+export interface AgencyOptions {
+  /** `<dataDir>/parapet.db` holds approvals and MCP tool pins. */
+  readonly dataDir: string;
+  readonly policies: () => readonly LoadedPolicy[];
+  /** PARAPET_ADMIN_TOKEN; without it the admin API is not mounted (approvals can still be waited on). */
+  readonly adminToken?: string | undefined;
+  readonly mcp?: readonly McpServerSpec[] | undefined;
+  /** Slack-compatible webhook told about each new pending approval. */
+  readonly webhookUrl?: string | undefined;
+  readonly log?: Logger | undefined;
+}
+
+export interface Agency {
+  readonly tools: ToolGovernance;
+  readonly approvals: Approvals;
+  readonly pins: ToolPins;
+  /** Mount `/admin/*` and `/mcp/NAME` on the gateway's Fastify app (call before listen). */
+  register(app: FastifyInstance): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createAgency(options: AgencyOptions): Agency {
+  const db = openDatabase(options.dataDir);
+  const log = options.log;
+  const approvals = new Approvals({
+    db,
+    log,
+    notify: options.webhookUrl ? webhookNotifier(options.webhookUrl, log ? { log } : {}) : undefined,
+  });
+  const pins = new ToolPins(db);
+  const toolPolicies = cachedToolPolicies();
+  const tools = createToolGovernance({ policies: options.policies, approvals, toolPolicies });
+  const injection = CHECKS.find((c) => c.key === 'indirectInjection')?.create({ action: 'block' });
+  const mcp =
+    options.mcp && options.mcp.length > 0
+      ? createMcpGateway({
+          servers: options.mcp,
+          // MCP requests are matched against policies as the model `mcp/NAME`.
+          toolPolicy: (server) => toolPolicies(options.policies()).forModel(`mcp/${server}`),
+          pins,
+          approvals,
+          injection,
+          log,
+        })
+      : undefined;
+
+  return {
+    tools,
+    approvals,
+    pins,
+    async register(app) {
+      if (options.adminToken)
+        await app.register(adminRoutes({ approvals, adminToken: options.adminToken, pins }));
+      if (mcp) await app.register(mcp.plugin);
+    },
+    async close() {
+      await mcp?.close();
+      db.close();
+    },
+  };
+}
+
+export { parseMcpFlag, type McpServerSpec } from './mcp/proxy.ts';
