@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerEvalCommand } from './eval.ts';
 import { registerPolicyCommand } from './policy.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerServeCommand } from './serve.ts';
@@ -12,6 +13,7 @@ const program = new Command('parapet')
 registerServeCommand(program);
 registerPolicyCommand(program);
 registerScanCommand(program);
+registerEvalCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
-import { promptInjection } from '../scanners/prompt-injection.ts';
+import { scanPii } from '../scanners/pii.ts';
+import { scanInjection } from '../scanners/prompt-injection.ts';
+import { scanSecrets } from '../scanners/secrets.ts';
 import { openInput, scanLines, type TaskScanner } from './scan-lines.ts';
 
-/** The scanners behind `parapet scan --task`, built once per run. */
-const TASKS: Readonly<Record<string, () => TaskScanner>> = {
-  injection: () => {
-    const scanner = promptInjection.create({ action: 'block', threshold: 0 });
-    return (text) => {
-      const findings = scanner.scan(text, { stage: 'input', origin: 'prompt', role: 'user' });
-      if (findings instanceof Promise) throw new Error('the injection scanner must be synchronous');
-      const score = findings.reduce((max, f) => Math.max(max, f.score), 0);
-      return { flagged: score >= 0.5, score, findings };
-    };
-  },
+/** The detectors behind `parapet scan --task`, each at its default threshold. */
+const TASKS: Readonly<Record<string, TaskScanner>> = {
+  injection: scanInjection,
+  pii: scanPii,
+  secrets: scanSecrets,
 };
 
 export function registerScanCommand(program: Command): void {
@@ -27,11 +23,11 @@ export function registerScanCommand(program: Command): void {
         'Extra input fields are ignored; blank lines are skipped; a bad line stops with an error naming it.',
     )
     .action(async (options: { task: string; input: string }) => {
-      const makeScanner = TASKS[options.task];
-      if (!makeScanner) {
+      const scan = TASKS[options.task];
+      if (!scan) {
         throw new Error(`unknown task '${options.task}'; expected one of: ${Object.keys(TASKS).join(', ')}`);
       }
       const { stream, source } = openInput(options.input);
-      await scanLines(stream, process.stdout, source, makeScanner());
+      await scanLines(stream, process.stdout, source, scan);
     });
 }
