@@ -8,6 +8,7 @@ import type { OutputGuard, SpanRewrite, TextVerdict } from '../core/guard.ts';
 import type { JsonObject, SseEvent } from '../core/provider.ts';
 import { anthropicAdapter } from '../providers/anthropic.ts';
 import { openaiAdapter } from '../providers/openai.ts';
+import { translateEvents, translatorFor } from '../providers/index.ts';
 import { SseParser, jsonEvent, sseEvent } from '../providers/sse.ts';
 import { guardResponseBody, guardStream } from './stream-guard.ts';
 
@@ -299,6 +300,28 @@ describe('guardStream', () => {
     assert.ok(block?.type === 'text');
     assert.ok(!block.text.includes('BLOCKME'));
     assert.match(block.text, /\[Parapet: answer stopped — /);
+  });
+
+  it('guards a translated stream (OpenAI client, Anthropic upstream) and ends it well-formed', async () => {
+    const upstream = anthropicStream(
+      ['Key SECRET-QQQ', '111 fine. ', 'More harmless text here. ', 'Then BLOCKME', ' never seen'],
+      true,
+    );
+    const events = translateEvents(fromArray(upstream), translatorFor('openai', 'anthropic')!, 'chat');
+    const out = await collect(guardStream(events, chat(new FakeGuard())));
+    assert.ok(!out.includes('BLOCKME') && !out.includes('never seen') && !out.includes('SECRET'));
+    const client = new OpenAI({
+      apiKey: 'k',
+      baseURL: 'http://127.0.0.1:9/v1',
+      maxRetries: 0,
+      fetch: () => Promise.resolve(new Response(out, { headers: { 'content-type': 'text/event-stream' } })),
+    });
+    const completion = await client.chat.completions
+      .stream({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
+      .finalChatCompletion();
+    const choice = completion.choices[0]!;
+    assert.equal(choice.finish_reason, 'content_filter');
+    assert.match(choice.message.content ?? '', /^Key \[REDACTED\] fine\. .*\[Parapet: answer stopped — /s);
   });
 
   it('passes bytes through untouched when the guard is passthrough', async () => {

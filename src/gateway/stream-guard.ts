@@ -370,6 +370,7 @@ class StreamGuardState {
   #render(held: HeldEvent): string {
     let changed = false;
     for (const piece of held.pieces) {
+      if (piece.channel.rewrites.length === 0) continue;
       const original = slice(piece.channel, piece.start, piece.end);
       const rendered = renderPiece(piece.channel, piece.start, piece.end);
       if (rendered !== original) {
