@@ -104,7 +104,16 @@ function piiOptions<
 >(actions: A) {
   return checkOptions(actions).extend({
     entities: z.array(entityName).min(1).optional(),
-    thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
+    thresholds: z
+      .record(z.string(), z.number().min(0).max(1))
+      .optional()
+      .superRefine((map, ctx) => {
+        for (const name of Object.keys(map ?? {})) {
+          if (!entityName.safeParse(name).success) {
+            ctx.addIssue({ code: 'custom', path: [name], message: `unknown PII entity "${name}"` });
+          }
+        }
+      }),
   });
 }
 

@@ -324,7 +324,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     description: 'Slack incoming webhook / workflow trigger URL',
     prefilter: ['hooks.slack.com'],
     pattern:
-      /hooks\.slack\.com\/(?:services|workflows|triggers)\/T[\dA-Z]{6,12}\/[\dA-Z]{6,13}\/(?:\d{6,24}\/)?[\dA-Za-z]{16,48}(?![\dA-Za-z])/g,
+      /(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/T[\dA-Z]{6,12}\/[\dA-Z]{6,13}\/(?:\d{6,24}\/)?[\dA-Za-z]{16,48}(?![\dA-Za-z])/g,
     confidence: 0.95,
   },
   {
