@@ -108,9 +108,10 @@ export interface StreamGuardOptions extends ResponseGuardOptions {
  * Each channel (one running text: a choice, a tool call, a content block) keeps a hold-back
  * window of `output.holdback` characters. Text is finalised up to (channel length − holdback):
  * by then every finding that starts there is complete, because no finding is longer than the
- * holdback. The window is scanned (with up to one holdback of already-released text before it as
- * context) each time text arrives; findings and rewrites starting in the newly finalised range are
- * committed. An event leaves the queue once all its text is finalised, strictly in arrival order,
+ * holdback. The held window is scanned (with up to one holdback, at most 1024 characters, of
+ * already-released text before it as context) whenever a step of new text (holdback/8, 1 to 512
+ * characters) can be finalised, and once more when the channel ends; findings and rewrites starting
+ * in the newly finalised range are committed. An event leaves the queue once all its text is finalised, strictly in arrival order,
  * so events without text never overtake held ones. A rewrite puts its replacement in the event
  * where its span starts and removes the covered text from the following events.
  */
