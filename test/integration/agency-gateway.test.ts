@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { pino } from 'pino';
@@ -264,5 +265,54 @@ describe('tool governance through the gateway (OpenAI SDK)', () => {
       (await admin<ApprovalRecord>(gw.url, 'GET', `/admin/approvals/${pending.id}`)).status,
       'used',
     );
+  });
+});
+
+describe('tool governance through the gateway (Anthropic SDK, translated to an OpenAI upstream)', () => {
+  const anthropic = () => new Anthropic({ baseURL: gw.url, apiKey: 'k', maxRetries: 0 });
+  const askAnthropic = {
+    model: 'fake-model',
+    max_tokens: 100,
+    messages: [{ role: 'user' as const, content: 'help me' }],
+    tools: ['search_docs', 'send_email', 'delete_user'].map((name) => ({
+      name,
+      input_schema: { type: 'object' as const, properties: {} },
+    })),
+  };
+
+  it('filters the offer and replaces a denied tool_use block by text, ending the turn', async () => {
+    fake.answer({ calls: [{ id: 'call_a1', name: 'send_email', arguments: '{"to":"eve@evil.test"}' }] });
+    const message = await anthropic().messages.create(askAnthropic);
+    const offered = (fake.requests.at(-1)?.tools as { function: { name: string } }[]).map(
+      (t) => t.function.name,
+    );
+    assert.deepEqual(offered, ['search_docs', 'send_email']);
+    assert.equal(message.stop_reason, 'end_turn');
+    assert.deepEqual(
+      message.content.map((b) => b.type),
+      ['text'],
+    );
+    const [block] = message.content;
+    assert.ok(block?.type === 'text');
+    assert.match(block.text, /tool call 'send_email' was blocked/);
+  });
+
+  it('streams: a denied call becomes a text block, an allowed one arrives intact', async () => {
+    fake.answer({
+      calls: [
+        { id: 'call_a2', name: 'delete_user', arguments: '{"id":"u-1"}' },
+        { id: 'call_a3', name: 'search_docs', arguments: '{"q":"refund policy"}' },
+      ],
+    });
+    const message = await anthropic().messages.stream(askAnthropic).finalMessage();
+    assert.equal(message.stop_reason, 'tool_use');
+    const tools = message.content.filter((b) => b.type === 'tool_use');
+    assert.deepEqual(
+      tools.map((b) => [b.name, b.input]),
+      [['search_docs', { q: 'refund policy' }]],
+    );
+    const notices = message.content.filter((b) => b.type === 'text').map((b) => b.text);
+    assert.ok(notices.some((t) => /tool call 'delete_user' was blocked/.test(t)));
+    assert.doesNotMatch(JSON.stringify(message), /u-1/);
   });
 });
