@@ -48,7 +48,6 @@ export interface CompileGuardOptions {
 }
 
 interface CompiledCheck {
-  readonly key: string;
   readonly rule: string;
   readonly policy: string;
   readonly stage: Stage;
@@ -177,7 +176,6 @@ function compileCheck(
   // The schema admits registered keys only; a policy validated against another registry is a bug.
   if (!definition) throw new Error(`policy '${policy}': no ${stage} check '${key}' is registered`);
   return {
-    key,
     rule: `${policy}/${stage}.${key}`,
     policy,
     stage,

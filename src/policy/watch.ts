@@ -158,7 +158,13 @@ export class PolicyStore {
 
   async #watch(): Promise<void> {
     for (const path of this.paths) {
-      const isDirectory = (await stat(path)).isDirectory();
+      let isDirectory: boolean;
+      try {
+        isDirectory = (await stat(path)).isDirectory();
+      } catch {
+        // Gone since the load: treat it as a file, so its reappearance in the directory reloads.
+        isDirectory = false;
+      }
       // A file is watched through its directory: editors and ConfigMap updates replace files by
       // rename, which a watch on the file itself would not survive.
       const directory = isDirectory ? path : dirname(path);
