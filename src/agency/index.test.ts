@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { parsePolicyText } from '../policy/load.ts';
 import { createAgency, parseMcpFlag } from './index.ts';
+import { mcpServerSchema } from './mcp/config.ts';
 
 const POLICY = `
 apiVersion: parapet.dev/v1alpha1
@@ -68,5 +69,19 @@ describe('createAgency', () => {
     });
     for (const bad of ['fs', '=http://x', 'a b=http://x', 'fs=not a url'])
       assert.throws(() => parseMcpFlag(bad), /NAME=URL/);
+  });
+});
+
+describe('mcpServerSchema', () => {
+  it('accepts an HTTP or a stdio server and rejects both, neither, or stdio options on HTTP', () => {
+    assert.equal(mcpServerSchema.safeParse({ name: 'docs', url: 'http://127.0.0.1:3000/mcp' }).success, true);
+    assert.equal(
+      mcpServerSchema.safeParse({ name: 'fs', command: 'npx', args: ['server-fs', '.'] }).success,
+      true,
+    );
+    assert.equal(mcpServerSchema.safeParse({ name: 'x' }).success, false);
+    assert.equal(mcpServerSchema.safeParse({ name: 'x', url: 'http://a', command: 'b' }).success, false);
+    assert.equal(mcpServerSchema.safeParse({ name: 'bad name', url: 'http://a' }).success, false);
+    assert.equal(mcpServerSchema.safeParse({ name: 'x', url: 'http://a', args: ['-v'] }).success, false);
   });
 });
