@@ -257,3 +257,53 @@ describe('conversationContext', () => {
     assert.equal(conversationContext(withResult).untrusted, true);
   });
 });
+
+describe('createCallJudge', () => {
+  it('in monitor mode lets every call through and still reports what the policy would do', async () => {
+    const monitor = compileToolPolicy({ default: 'deny' }, { policy: 'm', version: '1', mode: 'monitor' });
+    const seen: string[] = [];
+    const j = createCallJudge({
+      policy: monitor,
+      identity: { id: 'a', tenant: 't' },
+      request: {},
+      context: { untrusted: false, calls: {} },
+      onVerdict: (call, verdict) => seen.push(`${call.name}:${verdict.rule}:${verdict.reason}`),
+    });
+    const body = openAiResponse([{ id: 'c1', name: 'delete_user', args: '{}' }]);
+    assert.equal((await guardResponseTools('openai', body, j)).body, body);
+    assert.deepEqual(seen, [
+      "delete_user:m/tools.default:tool 'delete_user' is not allowed by any rule (tools default: deny)",
+    ]);
+  });
+
+  it('taint from a tool result in the conversation makes a labelled tool wait for approval', async () => {
+    const tainted = compileToolPolicy(
+      { default: 'deny', rules: [{ name: 'send_email', action: 'allow', labels: ['egress'] }] },
+      { policy: 't', version: '1' },
+    );
+    const conversation: Conversation = {
+      api: 'openai',
+      endpoint: 'chat',
+      model: 'm',
+      stream: false,
+      tools: [],
+      messages: [{ role: 'tool', segments: [], toolCalls: [], toolCallId: 'x' }],
+    };
+    const j = createCallJudge({
+      policy: tainted,
+      identity: { id: 'a', tenant: 't' },
+      request: {},
+      context: conversationContext(conversation),
+    });
+    const { outcomes } = await guardResponseTools(
+      'openai',
+      openAiResponse([{ id: 'c', name: 'send_email', args: '{}' }]),
+      j,
+    );
+    assert.deepEqual(
+      [outcomes[0]?.verdict.allowed, outcomes[0]?.verdict.rule],
+      [false, 't/tools.taint'],
+      'without an approval store the approval-needing call is denied',
+    );
+  });
+});
