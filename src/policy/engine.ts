@@ -72,6 +72,10 @@ interface Selection {
   readonly input: readonly CompiledCheck[];
   readonly output: readonly CompiledCheck[];
   readonly holdback: number;
+  /** Output checks keep no per-request state without pseudonyms: one guard serves every exchange. */
+  readonly sharedOutput: OutputGuard;
+  /** An enforced `pseudonymize` applies, so each exchange needs its own pseudonym session. */
+  readonly pseudonymizes: boolean;
 }
 
 const PASS: InputVerdict = Object.freeze({ decisions: [], edits: [] });
@@ -114,27 +118,17 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
     return selection;
   }
 
-  const sharedOutput = new Map<Selection, OutputGuard>();
-  function outputGuard(selection: Selection, session: PseudonymSession | undefined): OutputGuard {
-    if (selection.output.length === 0 && !session) return PASSTHROUGH;
-    if (session) return createOutputGuard(selection, session);
-    let guard = sharedOutput.get(selection);
-    if (!guard) {
-      guard = createOutputGuard(selection, undefined);
-      sharedOutput.set(selection, guard);
-    }
-    return guard;
-  }
-
   return {
     begin(conversation: Conversation, _meta: RequestMeta): Exchange {
       const selection = select(conversation.model);
-      const session = pseudonymizer && usesPseudonyms(selection) ? pseudonymizer() : undefined;
+      const session = pseudonymizer && selection.pseudonymizes ? pseudonymizer() : undefined;
       return {
         policies: selection.policies,
         checkInput: () =>
           selection.input.length === 0 ? PASS_PROMISE : checkInput(selection.input, conversation, session),
-        output: outputGuard(selection, session),
+        output: session
+          ? createOutputGuard(selection.output, selection.holdback, session)
+          : selection.sharedOutput,
       };
     },
   };
@@ -198,17 +192,17 @@ function createScanner(policy: string, stage: Stage, key: string, create: () => 
 }
 
 function selectionOf(policies: readonly CompiledPolicy[]): Selection {
+  const input = policies.flatMap((p) => p.input);
   const output = policies.flatMap((p) => p.output);
+  const holdback = output.reduce((max, c) => Math.max(max, c.scanner.maxFindingLength), 0);
   return {
     policies: policies.map((p) => p.name),
-    input: policies.flatMap((p) => p.input),
+    input,
     output,
-    holdback: output.reduce((max, c) => Math.max(max, c.scanner.maxFindingLength), 0),
+    holdback,
+    sharedOutput: output.length === 0 ? PASSTHROUGH : createOutputGuard(output, holdback, undefined),
+    pseudonymizes: input.some((c) => c.action === 'pseudonymize' && c.mode === 'enforce'),
   };
-}
-
-function usesPseudonyms(selection: Selection): boolean {
-  return selection.input.some((c) => c.action === 'pseudonymize' && c.mode === 'enforce');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,9 +256,12 @@ async function checkInput(
   return { decisions, edits: segmentEdits };
 }
 
-function createOutputGuard(selection: Selection, session: PseudonymSession | undefined): OutputGuard {
-  const checks = selection.output;
-  const holdback = Math.max(selection.holdback, session?.maxPlaceholderLength ?? 0);
+function createOutputGuard(
+  checks: readonly CompiledCheck[],
+  checksHoldback: number,
+  session: PseudonymSession | undefined,
+): OutputGuard {
+  const holdback = Math.max(checksHoldback, session?.maxPlaceholderLength ?? 0);
   const scan = (text: string, origin: Origin): TextVerdict | Promise<TextVerdict> => {
     let decisions: Decision[] | undefined;
     let rewrites: SpanRewrite[] | undefined = session ? [...session.restore(text)] : undefined;

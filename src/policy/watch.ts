@@ -169,9 +169,16 @@ export class PolicyStore {
       // rename, which a watch on the file itself would not survive.
       const directory = isDirectory ? path : dirname(path);
       const name = basename(path);
-      const watcher = watch(directory, { persistent: false }, (_event, changed) => {
-        if (isDirectory || changed === null || changed === name || changed.startsWith('..')) this.#schedule();
-      });
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(directory, { persistent: false }, (_event, changed) => {
+          if (isDirectory || changed === null || changed === name || changed.startsWith('..'))
+            this.#schedule();
+        });
+      } catch {
+        // The directory itself vanished after the load; SIGHUP (`reload()`) still works.
+        continue;
+      }
       // A vanished directory surfaces as a failed reload (last good policy kept), not a crash.
       watcher.on('error', () => {
         this.#schedule();
