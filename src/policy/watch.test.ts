@@ -153,6 +153,40 @@ describe('PolicyStore', () => {
     });
   });
 
+  it('keeps the last good guard when the new policies do not compile', async () => {
+    await withDir(async (dir) => {
+      const file = join(dir, 'p.yaml');
+      await writeFile(file, policy('p', 'enforce'));
+      let compiles = 0;
+      const store = await PolicyStore.open([dir], {
+        watch: false,
+        compile: (policies) => {
+          compiles += 1;
+          if (compiles > 1) throw new Error('scanner model missing');
+          return {
+            begin: () => ({
+              policies: policies.map((p) => p.name),
+              checkInput: () => Promise.reject(new Error('unused')),
+              output: { holdback: 0, passthrough: true, scan: () => ({ decisions: [], rewrites: [] }) },
+            }),
+          };
+        },
+      });
+      const first = store.current();
+      await writeFile(file, policy('p', 'monitor'));
+      const event = await store.reload();
+      assert.equal(event.ok, false);
+      assert.deepEqual(
+        event.errors.map((e) => [e.file, e.code]),
+        [[file, 'compile_error']],
+      );
+      assert.match(event.errors[0]?.message ?? '', /scanner model missing/);
+      assert.equal(store.current(), first);
+      assert.equal(store.version, 1);
+      store.close();
+    });
+  });
+
   it('refuses to open on a broken policy, listing every error', async () => {
     await withDir(async (dir) => {
       await writeFile(join(dir, 'a.yaml'), policy('a', 'enforce').replace('mode: enforce', 'mode: loud'));
