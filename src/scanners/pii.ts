@@ -37,6 +37,8 @@ export interface PiiScanOptions {
   /** Score a finding needs to be reported, per entity; `threshold` for the rest. */
   readonly thresholds?: Readonly<Partial<Record<PiiEntity, number>>> | undefined;
   readonly threshold?: number | undefined;
+  /** The PERSON / LOCATION / ORGANIZATION finder; the shipped tagger unless a caller passes another. */
+  readonly findNames?: ((text: string) => PiiCandidate[]) | undefined;
 }
 
 function resolveOverlaps(candidates: PiiCandidate[]): PiiCandidate[] {
@@ -54,12 +56,13 @@ function resolveOverlaps(candidates: PiiCandidate[]): PiiCandidate[] {
 /** A compiled PII detector: the entity set and thresholds are fixed when it is built. */
 export function createPiiDetector(options: PiiScanOptions = {}): (text: string) => Finding[] {
   const wanted = new Set<PiiEntity>(options.entities ?? PII_ENTITIES);
+  const nameFinder = options.findNames ?? findNames;
   const names = wanted.has('PERSON') || wanted.has('LOCATION') || wanted.has('ORGANIZATION');
   const fallback = options.threshold ?? DEFAULT_THRESHOLD;
   const thresholdOf = (entity: PiiEntity): number => options.thresholds?.[entity] ?? fallback;
   return (text) => {
     const candidates = findStructured(text);
-    if (names) candidates.push(...findNames(text));
+    if (names) candidates.push(...nameFinder(text));
     const passing = candidates.filter((c) => wanted.has(c.entity) && c.score >= thresholdOf(c.entity));
     return resolveOverlaps(passing).map((c) => ({
       type: `pii.${c.entity.toLowerCase()}`,

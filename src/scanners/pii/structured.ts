@@ -53,40 +53,13 @@ const PHONE_CANDIDATE =
 const PHONE_CONTEXT =
   /\b(?:phone|mobile|cell|call|tel|telephone|fax|desk|office|whatsapp|sms|text me|messages?|answering|contact|reach|dial|number)\b/i;
 const DATE_SHAPE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4})(?:\s|$)/;
-// National numbers are checked against the numbering plans of the places users most often write from.
-const PHONE_REGIONS: readonly CountryCode[] = [
-  'US',
-  'GB',
-  'DE',
-  'FR',
-  'IT',
-  'ES',
-  'NL',
-  'BE',
-  'CH',
-  'AT',
-  'PL',
-  'CZ',
-  'HU',
-  'FI',
-  'SE',
-  'NO',
-  'DK',
-  'PT',
-  'IE',
-  'AU',
-  'NZ',
-  'ZA',
-  'IN',
-  'BR',
-  'MX',
-  'CA',
-  'JP',
-  'RU',
-];
+// National numbers (no +country code) are validated against the US and UK plans, where
+// libphonenumber's metadata is strict enough to mean something; numbers from other plans need
+// context words ("phone", "call", "mobile", …) to be reported. Checking every region's plan cost
+// tens of µs per candidate and accepted nearly any digit string (e.g. Germany's open plan).
 const STRICT_REGIONS: readonly CountryCode[] = ['US', 'GB'];
 
-function phoneScore(candidate: string, context: boolean): { score: number; reason: string } | undefined {
+function phoneScore(candidate: string): { score: number; reason: string } | undefined {
   const digits = candidate.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return undefined;
   if (DATE_SHAPE.test(candidate)) return undefined;
@@ -104,14 +77,6 @@ function phoneScore(candidate: string, context: boolean): { score: number; reaso
       return { score: 0.55, reason: 'phone number (valid national numbering plan)' };
     }
   }
-  // Without context words neither score below reaches the default threshold, so the wider (and
-  // slower) check runs only when it can change the outcome.
-  if (!context) return { score: 0.3, reason: 'phone-like number' };
-  for (const region of PHONE_REGIONS) {
-    if (parsePhoneNumberFromString(candidate, region)?.isValid() === true) {
-      return { score: 0.4, reason: 'phone number (valid in a national numbering plan)' };
-    }
-  }
   return { score: 0.3, reason: 'phone-like number' };
 }
 
@@ -124,7 +89,7 @@ function findPhones(text: string, out: PiiCandidate[]): void {
     const trimmed = value.slice(start - m.index);
     if (/\s{2}|[.-]{2}/.test(trimmed)) continue;
     const context = hasContext(text, start, start + trimmed.length, PHONE_CONTEXT);
-    const scored = phoneScore(trimmed, context);
+    const scored = phoneScore(trimmed);
     if (scored === undefined) continue;
     const score = Math.min(1, scored.score + (context ? CONTEXT_BOOST + 0.05 : 0));
     out.push({

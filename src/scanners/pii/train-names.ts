@@ -5,8 +5,10 @@
 // Data: the rows of pii-dev.jsonl that come from microsoft/presidio-research's synthetic data set
 // (MIT; `scope: "all"`). The maths negatives are skipped: their story characters are not annotated.
 // With --folds K it first prints K-fold cross-validated entity F1 (overlap match), then trains on
-// everything and writes the model. Deterministic: fixed seeds order the rows.
+// everything and writes the model. Deterministic: fixed seeds order the rows. Run
+// `npx prettier --write src/scanners/pii/names-model.json` afterwards (the repository checks format).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   BUCKETS,
@@ -27,14 +29,14 @@ import {
 // Data-set types → tagger kinds (1 PER, 2 LOC, 3 ORG); B- label = 2·kind − 1, I- label = 2·kind.
 const GOLD_KIND: Readonly<Record<string, number>> = { PERSON: 1, GPE: 2, STREET_ADDRESS: 2, ORGANIZATION: 3 };
 
-interface Row {
+export interface Row {
   readonly text: string;
   readonly tokens: Tokens;
   readonly gold: Uint8Array;
   readonly spans: readonly { kind: number; start: number; end: number }[];
 }
 
-function loadRows(path: string): Row[] {
+export function loadRows(path: string): Row[] {
   const rows: Row[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
@@ -64,7 +66,7 @@ function loadRows(path: string): Row[] {
   return rows;
 }
 
-function shuffled<T>(items: readonly T[], seed: number): T[] {
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
   let state = seed;
   for (let i = out.length - 1; i > 0; i--) {
@@ -76,7 +78,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 /** Averaged perceptron (Collins 2002) with the usual lazy-averaging trick. */
-function train(rows: readonly Row[], epochs: number): Float64Array {
+export function train(rows: readonly Row[], epochs: number): Float64Array {
   const weights = new Float64Array(BUCKETS * SLOTS);
   const accumulated = new Float64Array(BUCKETS * SLOTS);
   const feats = new Int32Array(FEATURES_PER_TOKEN);
@@ -150,30 +152,35 @@ function crossValidate(rows: readonly Row[], folds: number, epochs: number): voi
   }
 }
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: '../shared/data/pii-dev.jsonl' },
-    folds: { type: 'string', default: '0' },
-    epochs: { type: 'string', default: '8' },
-    out: { type: 'string', default: new URL('./names-model.json', import.meta.url).pathname },
-  },
-});
-const rows = loadRows(values.data);
-const epochs = Number(values.epochs);
-if (Number(values.folds) > 1) crossValidate(rows, Number(values.folds), epochs);
-const weights = train(rows, epochs);
-const kept: number[][] = [];
-for (let b = 0; b < BUCKETS; b++) {
-  const w = Array.from(weights.subarray(b * SLOTS, b * SLOTS + LABEL_COUNT), (v) =>
-    Math.max(-32768, Math.min(32767, v)),
-  );
-  if (w.some((v) => Math.abs(v) >= 50)) kept.push([b, ...w]);
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: '../shared/data/pii-dev.jsonl' },
+      folds: { type: 'string', default: '0' },
+      epochs: { type: 'string', default: '8' },
+      out: { type: 'string', default: new URL('./names-model.json', import.meta.url).pathname },
+    },
+  });
+  const rows = loadRows(values.data);
+  const epochs = Number(values.epochs);
+  if (Number(values.folds) > 1) crossValidate(rows, Number(values.folds), epochs);
+  const weights = train(rows, epochs);
+  const kept: number[][] = [];
+  for (let b = 0; b < BUCKETS; b++) {
+    const w = Array.from(weights.subarray(b * SLOTS, b * SLOTS + LABEL_COUNT), (v) =>
+      Math.max(-32768, Math.min(32767, v)),
+    );
+    if (w.some((v) => Math.abs(v) >= 50)) kept.push([b, ...w]);
+  }
+  const model = {
+    labels: LABELS,
+    buckets: BUCKETS,
+    source: 'microsoft/presidio-research synth_dataset_v2 (MIT)',
+    weights: kept,
+  };
+  writeFileSync(values.out, JSON.stringify(model) + '\n');
+  console.log(`wrote ${kept.length} buckets to ${values.out}`);
 }
-const model = {
-  labels: LABELS,
-  buckets: BUCKETS,
-  source: 'microsoft/presidio-research synth_dataset_v2 (MIT)',
-  weights: kept,
-};
-writeFileSync(values.out, JSON.stringify(model) + '\n');
-console.log(`wrote ${kept.length} buckets to ${values.out}`);
+
+// Run as a script (not when the bench imports the training functions).
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
