@@ -1,10 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import type { Conversation } from '../core/conversation.ts';
+import type { Guard } from '../core/guard.ts';
 import type { LoadedPolicy } from '../policy/load.ts';
 import { CHECKS } from '../scanners/index.ts';
 import { openDatabase } from '../store/sqlite.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { Approvals, webhookNotifier, type Logger } from './approvals.ts';
-import { cachedToolPolicies, createToolGovernance, type ToolGovernance } from './gateway.ts';
+import {
+  cachedToolPolicies,
+  createToolGovernance,
+  type ToolGovernance,
+  type ToolGovernanceOptions,
+} from './gateway.ts';
 import { createMcpGateway, type McpServerSpec } from './mcp/proxy.ts';
 import { ToolPins } from './mcp/pins.ts';
 
@@ -27,6 +34,13 @@ export interface AgencyOptions {
   /** Slack-compatible webhook told about each new pending approval. */
   readonly webhookUrl?: string | undefined;
   readonly log?: Logger | undefined;
+  /**
+   * The compiled policy set; MCP tool results then go through the policy's own input checks
+   * (indirect injection and any other check reading tool results) for the model `mcp/NAME`.
+   * Without it, results are scanned by the registry's `indirectInjection` check at threshold 0.5.
+   */
+  readonly guard?: (() => Guard) | undefined;
+  readonly onVerdict?: ToolGovernanceOptions['onVerdict'];
 }
 
 export interface Agency {
@@ -48,7 +62,21 @@ export function createAgency(options: AgencyOptions): Agency {
   });
   const pins = new ToolPins(db);
   const toolPolicies = cachedToolPolicies();
-  const tools = createToolGovernance({ policies: options.policies, approvals, toolPolicies });
+  const tools = createToolGovernance({
+    policies: options.policies,
+    approvals,
+    toolPolicies,
+    onVerdict: options.onVerdict,
+  });
+  const guard = options.guard;
+  const scanResult = guard
+    ? async (server: string, text: string): Promise<string | undefined> => {
+        const verdict = await guard()
+          .begin(toolResultConversation(server, text), { requestId: `mcp:${server}`, identity: 'anonymous' })
+          .checkInput();
+        return verdict.block ? `${verdict.block.reason} (${verdict.block.rule})` : undefined;
+      }
+    : undefined;
   const injection = CHECKS.find((c) => c.key === 'indirectInjection')?.create({ action: 'block' });
   const mcp =
     options.mcp && options.mcp.length > 0
@@ -59,6 +87,7 @@ export function createAgency(options: AgencyOptions): Agency {
           pins,
           approvals,
           injection,
+          scanResult,
           log,
         })
       : undefined;
@@ -76,6 +105,25 @@ export function createAgency(options: AgencyOptions): Agency {
       await mcp?.close();
       db.close();
     },
+  };
+}
+
+/** One MCP tool result as a conversation, so the policy's input checks read it as a tool result. */
+function toolResultConversation(server: string, text: string): Conversation {
+  return {
+    api: 'openai',
+    endpoint: 'chat',
+    model: `mcp/${server}`,
+    stream: false,
+    tools: [],
+    messages: [
+      {
+        role: 'tool',
+        toolCallId: 'mcp',
+        toolCalls: [],
+        segments: [{ text, role: 'tool', origin: 'tool_result', path: ['result'], messageIndex: 0 }],
+      },
+    ],
   };
 }
 

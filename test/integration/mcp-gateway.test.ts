@@ -1,4 +1,7 @@
 import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,7 +14,11 @@ import { adminRoutes } from '../../src/agency/admin-routes.ts';
 import { ToolPins } from '../../src/agency/mcp/pins.ts';
 import { createMcpGateway, type McpGateway } from '../../src/agency/mcp/proxy.ts';
 import { compileToolPolicy } from '../../src/agency/tool-policy.ts';
-import type { Scanner } from '../../src/core/scanner.ts';
+import type { CheckDefinition, Scanner } from '../../src/core/scanner.ts';
+import { createAgency } from '../../src/agency/index.ts';
+import { compileGuard } from '../../src/policy/engine.ts';
+import { parsePolicyText } from '../../src/policy/load.ts';
+import { CHECKS } from '../../src/scanners/index.ts';
 import { createState, serveHttp, type UpstreamState } from './agency-mcp-upstream.ts';
 
 /**
@@ -184,7 +191,10 @@ describe('MCP gateway', () => {
     const client = await connect('tools');
     const result = await call(client, 'fetch_page', { url: 'https://example.com' });
     assert.equal(result.isError, true);
-    assert.match(textOf(result), /withheld: it contains instructions aimed at the model \(injection\./);
+    assert.match(
+      textOf(result),
+      /was withheld: it contains instructions aimed at the model \(injection\.override\)/,
+    );
     assert.doesNotMatch(textOf(result), /attacker@evil/);
     await client.close();
   });
@@ -228,5 +238,60 @@ describe('MCP gateway', () => {
     assert.equal(missing.status, 404);
     const get = await fetch(`${base}/mcp/tools`);
     assert.equal(get.status, 405);
+  });
+});
+
+describe('MCP gateway from createAgency, judged by the policy', () => {
+  it('selects the tool policy as model mcp/NAME and withholds results the policy input checks block', async () => {
+    const { policies, errors } = parsePolicyText(
+      `
+apiVersion: parapet.dev/v1alpha1
+kind: GuardrailPolicy
+metadata: { name: mcp-agents }
+spec:
+  match: { models: ["mcp/*"] }
+  input:
+    indirectInjection: { action: block }
+  tools:
+    default: allow
+    rules: [{ name: send_email, action: deny }]
+`,
+      'mcp.yaml',
+    );
+    assert.deepEqual(errors, []);
+    const registered = CHECKS.find((c) => c.key === 'indirectInjection');
+    assert.ok(registered);
+    // The registry entry with a deterministic scanner, so the test is about the wiring.
+    const check: CheckDefinition = { ...registered, create: () => injection };
+    const guard = compileGuard(policies, { checks: [check] });
+    const dir = mkdtempSync(join(tmpdir(), 'parapet-mcp-'));
+    const agency = createAgency({
+      dataDir: dir,
+      policies: () => policies,
+      guard: () => guard,
+      mcp: [{ name: 'tools', url: upstreamHttp.url }],
+    });
+    const host = Fastify();
+    try {
+      await agency.register(host);
+      const url = await host.listen({ port: 0, host: '127.0.0.1' });
+      const client = new Client({ name: 'agent', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp/tools`)));
+      const { tools } = await client.listTools();
+      assert.ok(!tools.some((t) => t.name === 'send_email'));
+      assert.equal(
+        textOf(await call(client, 'delete_user', { id: 'u9' })),
+        'deleted u9',
+        'default allow of mcp-agents',
+      );
+      const withheld = await call(client, 'fetch_page', { url: 'https://example.com' });
+      assert.equal(withheld.isError, true);
+      assert.match(textOf(withheld), /was withheld: .*\(mcp-agents\/input\.indirectInjection\)/);
+      await client.close();
+    } finally {
+      await host.close();
+      await agency.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -54,6 +54,12 @@ export interface McpGatewayOptions {
   readonly injection?: Scanner | undefined;
   /** Findings scoring below this are ignored, as `threshold` in a policy check. Default 0.5. */
   readonly injectionThreshold?: number | undefined;
+  /**
+   * Scans one tool-result text and says why it must be withheld. Given, it replaces the plain
+   * `injection` scan of results — the gateway passes the policy's own input checks here, so
+   * results are judged with the policy's thresholds and modes.
+   */
+  readonly scanResult?: ((server: string, text: string) => Promise<string | undefined>) | undefined;
   readonly log?: Logger | undefined;
   readonly onVerdict?: ((server: string, call: ToolCallRef, verdict: CallVerdict) => void) | undefined;
   /** Bound on one JSON-RPC request body. Default 4 MiB. */
@@ -162,8 +168,20 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     return result;
   }
 
-  async function scanResult(result: CallToolResult): Promise<string | undefined> {
+  /** Why a result must be withheld (the policy's input checks, or the injection scanner), if it must. */
+  async function scanText(server: string, text: string): Promise<string | undefined> {
+    if (options.scanResult) return options.scanResult(server, text);
     if (!options.injection) return undefined;
+    const findings = await options.injection.scan(text, {
+      stage: 'input',
+      origin: 'tool_result',
+      role: 'tool',
+    });
+    const finding = findings.find((f) => f.score >= threshold);
+    return finding ? `it contains instructions aimed at the model (${finding.type})` : undefined;
+  }
+
+  async function scanResult(server: string, result: CallToolResult): Promise<string | undefined> {
     const texts: string[] = [];
     for (const item of result.content) {
       if (item.type === 'text') texts.push(item.text);
@@ -171,13 +189,8 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
     }
     if (result.structuredContent !== undefined) texts.push(JSON.stringify(result.structuredContent));
     for (const text of texts) {
-      const findings = await options.injection.scan(text, {
-        stage: 'input',
-        origin: 'tool_result',
-        role: 'tool',
-      });
-      const first = findings[0];
-      if (first) return first.type;
+      const reason = await scanText(server, text);
+      if (reason !== undefined) return reason;
     }
     return undefined;
   }
@@ -224,12 +237,10 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
       const result = (await client.callTool({ name: tool, arguments: args }, undefined, {
         signal: extra.signal,
       })) as CallToolResult;
-      const injection = await scanResult(result);
+      const injection = await scanResult(name, result);
       if (injection !== undefined) {
         options.log?.warn({ server: name, tool, finding: injection }, 'MCP tool result withheld');
-        return errorResult(
-          `[Parapet: the result of tool '${tool}' was withheld: it contains instructions aimed at the model (${injection})]`,
-        );
+        return errorResult(`[Parapet: the result of tool '${tool}' was withheld: ${injection}]`);
       }
       return result;
     });
