@@ -142,6 +142,48 @@ spec:
     });
   });
 
+  it('decides tool calls with the rules, budgets and taint of spec.tools', async () => {
+    await withDir(async (dir) => {
+      await writeFile(
+        join(dir, 'tools.yaml'),
+        `apiVersion: parapet.dev/v1alpha1
+kind: GuardrailPolicy
+metadata: { name: tools }
+spec:
+  tools:
+    default: deny
+    rules:
+      - { name: "search_*", action: allow, maxCallsPerConversation: 1 }
+      - { name: pay, action: approve, when: "args.amount > 100" }
+      - { name: pay, action: allow, labels: [sensitive] }
+`,
+      );
+      await writeFile(
+        join(dir, 'tools.test.yaml'),
+        `cases:
+  - name: rules, budget and default
+    toolCalls:
+      - { name: search_web, arguments: { q: a } }
+      - { name: search_web, arguments: { q: b } }
+      - { name: pay, arguments: { amount: 500 } }
+      - { name: pay, arguments: { amount: 5 } }
+      - { name: shell }
+    expect: { blocked: false, toolCalls: [allow, deny, approve, allow, deny] }
+  - name: a tainted context makes sensitive tools need approval
+    messages: [{ role: tool, content: "weather: sunny" }]
+    toolCalls: [{ name: pay, arguments: { amount: 5 } }]
+    expect: { blocked: false, toolCalls: [allow] }
+`,
+      );
+      const report = await runPolicyTests([dir]);
+      assert.deepEqual(report.errors, []);
+      assert.deepEqual(
+        report.results.map((r) => r.failures),
+        [[], ['toolCalls[0] (pay): expected allow, got approve by tools/tools.taint']],
+      );
+    });
+  });
+
   it('reports located errors in test files and in the policies they name, and runs nothing there', async () => {
     await withDir(async (dir) => {
       await writeFile(join(dir, 'guard.yaml'), POLICY.replace('action: block', 'action: shred'));

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Conversation, Message, Origin, Role } from '../core/conversation.ts';
 import type { Decision } from '../core/decision.ts';
 import { applyRewrites, type Guard } from '../core/guard.ts';
+import { compileToolPolicies, injectionFlagged, type ToolPolicySet } from '../agency/gateway.ts';
+import { conversationContext } from '../agency/judge.ts';
 import { compileGuard } from './engine.ts';
 import {
   formatPolicyError,
@@ -46,6 +48,12 @@ const caseSchema = z
     messages: z.array(messageSchema).default([]),
     /** An answer to run the output checks on (when the input is not blocked). */
     output: z.string().optional(),
+    /** Tool calls the model makes, checked in order against `spec.tools`. */
+    toolCalls: z
+      .array(
+        z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }),
+      )
+      .default([]),
     expect: z.strictObject({
       blocked: z.boolean(),
       /** The rule that blocked. */
@@ -56,10 +64,15 @@ const caseSchema = z
       messages: z.array(z.string()).optional(),
       /** The answer after output rewrites. */
       output: z.string().optional(),
+      /** The decision on each tool call, in order. */
+      toolCalls: z.array(z.enum(['allow', 'deny', 'approve'])).optional(),
     }),
   })
-  .refine((c) => c.messages.length > 0 || c.output !== undefined, {
-    error: 'a case needs messages, an output, or both',
+  .refine((c) => c.messages.length > 0 || c.output !== undefined || c.toolCalls.length > 0, {
+    error: 'a case needs messages, an output or tool calls',
+  })
+  .refine((c) => c.expect.toolCalls === undefined || c.expect.toolCalls.length === c.toolCalls.length, {
+    error: 'expect.toolCalls needs one action per tool call',
   })
   .refine((c) => c.expect.rule === undefined || c.expect.blocked, {
     error: 'expect.rule names the blocking rule, so it needs expect.blocked: true',
@@ -152,8 +165,12 @@ async function runFile(file: string, errors: PolicyError[]): Promise<PolicyTestR
       errors.push(...loaded.errors);
       continue;
     }
-    const byModel = compileGuard(loaded.policies);
-    const direct = compileGuard(loaded.policies.map(matchingEverything));
+    const everywhere = loaded.policies.map(matchingEverything);
+    const byModel: Subject = {
+      guard: compileGuard(loaded.policies),
+      tools: compileToolPolicies(loaded.policies),
+    };
+    const direct: Subject = { guard: compileGuard(everywhere), tools: compileToolPolicies(everywhere) };
     for (const c of value.cases) {
       const failures = await runCase(c.model === undefined ? direct : byModel, c);
       results.push({ file, name: c.name, passed: failures.length === 0, failures });
@@ -202,8 +219,15 @@ function conversationOf(c: PolicyTestCase): Conversation {
   };
 }
 
-async function runCase(guard: Guard, c: PolicyTestCase): Promise<string[]> {
-  const exchange = guard.begin(conversationOf(c), {
+/** What a case runs against: the text checks and the tool rules of the same policies. */
+interface Subject {
+  readonly guard: Guard;
+  readonly tools: ToolPolicySet;
+}
+
+async function runCase(subject: Subject, c: PolicyTestCase): Promise<string[]> {
+  const conversation = conversationOf(c);
+  const exchange = subject.guard.begin(conversation, {
     requestId: `policy-test:${c.name}`,
     identity: 'policy-test',
   });
@@ -221,6 +245,8 @@ async function runCase(guard: Guard, c: PolicyTestCase): Promise<string[]> {
     block = verdict.block;
     answer = applyRewrites(c.output, verdict.rewrites);
   }
+
+  const toolActions = block ? [] : decideToolCalls(subject.tools, conversation, input.decisions, c);
 
   const failures: string[] = [];
   const { expect } = c;
@@ -243,7 +269,43 @@ async function runCase(guard: Guard, c: PolicyTestCase): Promise<string[]> {
   });
   if (expect.output !== undefined && block === undefined && answer !== expect.output)
     failures.push(`output: expected ${JSON.stringify(expect.output)}, got ${JSON.stringify(answer)}`);
+  expect.toolCalls?.forEach((want, i) => {
+    const got = toolActions[i];
+    if (got !== undefined && got.action !== want)
+      failures.push(
+        `toolCalls[${i}] (${c.toolCalls[i]?.name}): expected ${want}, got ${got.action} by ${got.rule}`,
+      );
+  });
   return failures;
+}
+
+/**
+ * Decide the case's tool calls as the gateway would: the highest-priority matching policy with
+ * `spec.tools` decides, untrusted content or an injection finding taints the context, and each
+ * call counts towards the per-conversation budgets of the calls after it. No policy with
+ * `spec.tools`: tools are not governed and every call is allowed.
+ */
+function decideToolCalls(
+  tools: ToolPolicySet,
+  conversation: Conversation,
+  inputDecisions: readonly Decision[],
+  c: PolicyTestCase,
+): { action: 'allow' | 'deny' | 'approve'; rule: string }[] {
+  const policy = tools.forModel(conversation.model);
+  const context = conversationContext(conversation, injectionFlagged(inputDecisions));
+  const calls: Record<string, number> = { ...context.calls };
+  return c.toolCalls.map((call) => {
+    if (!policy) return { action: 'allow', rule: '(no spec.tools applies)' };
+    const decision = policy.decideToolCall({
+      tool: call.name,
+      args: call.arguments,
+      identity: { id: 'policy-test', tenant: 'policy-test' },
+      request: { model: conversation.model },
+      context: { ...context, calls: { ...calls } },
+    });
+    calls[call.name] = (calls[call.name] ?? 0) + 1;
+    return { action: decision.action, rule: decision.rule };
+  });
 }
 
 /** A readable report: one line per case, failures indented, load errors first. */
