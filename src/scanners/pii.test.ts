@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPiiDetector, piiInput, piiOutput, scanPii, type PiiEntity } from './pii.ts';
+import { readFile } from 'node:fs/promises';
+import { PII_ENTITIES, createPiiDetector, piiInput, piiOutput, scanPii, type PiiEntity } from './pii.ts';
 
 // [entity, text, the value that must be reported] — true examples per entity.
 const TRUE_CASES: readonly (readonly [PiiEntity, string, string])[] = [
@@ -168,5 +169,15 @@ describe('pii checks', () => {
     assert.equal(scanner.maxFindingLength, 512);
     assert.equal(piiInput.stage, 'input');
     assert.equal(piiOutput.stage, 'output');
+  });
+});
+
+describe('docs/sensitive-data.md', () => {
+  it('documents every PII entity', async () => {
+    const doc = await readFile(new URL('../../docs/sensitive-data.md', import.meta.url), 'utf8');
+    assert.deepEqual(
+      PII_ENTITIES.filter((entity) => !doc.includes(`\`${entity}\``)),
+      [],
+    );
   });
 });

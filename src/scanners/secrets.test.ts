@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   SECRET_RULES,
   SECRET_RULE_IDS,
@@ -27,12 +28,12 @@ const HEX = '0123456789abcdef';
 const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LO = 'abcdefghijklmnopqrstuvwxyz';
 const AN = D + UP + LO;
-const URL = AN + '_-';
+const URLSAFE = AN + '_-';
 const B64 = AN + '+/';
 const b64url = (s: string): string => Buffer.from(s).toString('base64url');
 
 const jwt = (payload: object): string =>
-  `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${rand(URL, 43)}`;
+  `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}.${rand(URLSAFE, 43)}`;
 
 // [rule id, text containing a secret, the secret, look-alike text that must not be reported]
 const CASES: readonly (readonly [string, string, string, string])[] = (() => {
@@ -48,7 +49,7 @@ const CASES: readonly (readonly [string, string, string, string])[] = (() => {
       `github_pat_${rand(AN, 22)}_${rand(AN, 59)}`,
       `github_pat_${'x'.repeat(22)}_${'x'.repeat(59)}`,
     ],
-    ['gitlab-token', `glpat-${rand(URL, 20)}`, 'glpat-xxxxxxxxxxxxxxxxxxxx'],
+    ['gitlab-token', `glpat-${rand(URLSAFE, 20)}`, 'glpat-xxxxxxxxxxxxxxxxxxxx'],
     ['slack-token', `xoxb-${rand(D, 11)}-${rand(D, 12)}-${rand(AN, 24)}`, 'xoxb-12345-abcd234'],
     [
       'slack-webhook-url',
@@ -56,31 +57,35 @@ const CASES: readonly (readonly [string, string, string, string])[] = (() => {
       'https://hooks.slack.com/services/',
     ],
     ['stripe-secret-key', `sk_live_${rand(AN, 24)}`, `pk_live_${rand(AN, 24)}`],
-    ['sendgrid-api-key', `SG.${rand(URL, 22)}.${rand(URL, 43)}`, `SG.${rand(URL, 10)}.${rand(URL, 10)}`],
-    ['openai-api-key', `sk-proj-${rand(URL, 80)}`, 'sk-proj-<your-key-here>'],
-    ['anthropic-api-key', `sk-ant-api03-${rand(URL, 93)}AA`, `sk-ant-api03-${rand(URL, 40)}AA`],
+    [
+      'sendgrid-api-key',
+      `SG.${rand(URLSAFE, 22)}.${rand(URLSAFE, 43)}`,
+      `SG.${rand(URLSAFE, 10)}.${rand(URLSAFE, 10)}`,
+    ],
+    ['openai-api-key', `sk-proj-${rand(URLSAFE, 80)}`, 'sk-proj-<your-key-here>'],
+    ['anthropic-api-key', `sk-ant-api03-${rand(URLSAFE, 93)}AA`, `sk-ant-api03-${rand(URLSAFE, 40)}AA`],
     ['huggingface-token', `hf_${rand(UP + LO, 34)}`, 'hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
     ['npm-token', `npm_${rand(AN, 36)}`, `npm_${rand(AN, 12)}`],
-    ['pypi-token', `pypi-AgEIcHlwaS5vcmc${rand(URL, 60)}`, `pypi-${rand(URL, 60)}`],
+    ['pypi-token', `pypi-AgEIcHlwaS5vcmc${rand(URLSAFE, 60)}`, `pypi-${rand(URLSAFE, 60)}`],
     ['shopify-token', `shpat_${rand(HEX, 32)}`, `shpat_${rand(HEX, 20)}`],
     [
       'discord-bot-token',
-      `${b64url('81234567890123456' + '7')}.${rand(URL, 6)}.${rand(URL, 38)}`,
-      `${b64url('hello-world-12345678')}.${rand(URL, 6)}.${rand(URL, 38)}`,
+      `${b64url('81234567890123456' + '7')}.${rand(URLSAFE, 6)}.${rand(URLSAFE, 38)}`,
+      `${b64url('hello-world-12345678')}.${rand(URLSAFE, 6)}.${rand(URLSAFE, 38)}`,
     ],
     [
       'telegram-bot-token',
-      `${rand('123456789', 1)}${rand(D, 9)}:AA${rand(URL, 33)}`,
-      `123456789:${rand(URL, 20)}`,
+      `${rand('123456789', 1)}${rand(D, 9)}:AA${rand(URLSAFE, 33)}`,
+      `123456789:${rand(URLSAFE, 20)}`,
     ],
     ['twilio-api-key', `SK${rand(HEX, 32)}`, `SK${'0'.repeat(32)}`],
-    ['gcp-oauth-client-secret', `GOCSPX-${rand(URL, 28)}`, `GOCSPX-${rand(URL, 10)}`],
+    ['gcp-oauth-client-secret', `GOCSPX-${rand(URLSAFE, 28)}`, `GOCSPX-${rand(URLSAFE, 10)}`],
     [
       'azure-ad-client-secret',
       `client_secret=${rand(AN, 3)}8Q~${rand(AN + '_-.~', 34)}`,
       'client_secret=bP88Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
     ],
-    ['vault-token', `hvs.${rand(URL, 95)}`, `hvs.${'x'.repeat(95)}`],
+    ['vault-token', `hvs.${rand(URLSAFE, 95)}`, `hvs.${'x'.repeat(95)}`],
     ['digitalocean-token', `dop_v1_${rand(HEX, 64)}`, `dop_v1_${rand(HEX, 30)}`],
     ['databricks-token', `dapi${rand(HEX, 32)}`, 'dapi-token'],
     ['notion-token', `ntn_${rand(D, 11)}${rand(AN, 35)}`, 'ntn_12345678901abc'],
@@ -129,7 +134,7 @@ describe('secret rules', () => {
 // Rules that depend on a key name or provider name nearby, and the structural detectors.
 const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ['aws-secret-access-key', `aws_secret_access_key = ${rand(B64, 40)}`, '', `checksum = ${rand(B64, 40)}`],
-  ['gcp-api-key', `GOOGLE_API_KEY=AIzaSy${rand(URL, 33)}`, '', `AIzaSy${rand(URL, 33)}`],
+  ['gcp-api-key', `GOOGLE_API_KEY=AIzaSy${rand(URLSAFE, 33)}`, '', `AIzaSy${rand(URLSAFE, 33)}`],
   [
     'gcp-service-account-key-id',
     `{"type": "service_account", "private_key_id": "${rand(HEX, 40)}"}`,
@@ -160,7 +165,7 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ],
   [
     'terraform-cloud-token',
-    `token = "${rand(AN, 14)}.atlasv1.${rand(URL, 67)}"`,
+    `token = "${rand(AN, 14)}.atlasv1.${rand(URLSAFE, 67)}"`,
     '',
     'token = "xxxxxxxxxxxxxx.atlasv1.xxxxxxxx"',
   ],
@@ -177,18 +182,23 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ['slack-app-token', `xapp-1-A${rand(UP + D, 10)}-${rand(D, 13)}-${rand(HEX, 64)}`, '', 'xapp-1-token'],
   [
     'discord-webhook-url',
-    `https://discord.com/api/webhooks/${rand(D, 18)}/${rand(URL, 68)}`,
+    `https://discord.com/api/webhooks/${rand(D, 18)}/${rand(URLSAFE, 68)}`,
     '',
     'https://discord.com/api/webhooks/',
   ],
   ['stripe-test-key', `sk_test_${rand(AN, 24)}`, '', 'sk_test_'],
   ['stripe-webhook-secret', `whsec_${rand(AN, 32)}`, '', 'whsec_'],
-  ['square-token', `sq0atp-${rand(URL, 22)}`, '', 'sq0atp-'],
+  ['square-token', `sq0atp-${rand(URLSAFE, 22)}`, '', 'sq0atp-'],
   ['linear-api-key', `lin_api_${rand(AN, 40)}`, '', 'lin_api_'],
   ['replicate-api-token', `r8_${rand(AN, 37)}`, '', 'r8_'],
   ['openai-style-api-key', `sk-${rand(AN, 48)}`, '', `sk-${'a'.repeat(48)}`],
-  ['facebook-access-token', `facebook ${rand('123456789', 1)}${rand(D, 15)}|${rand(URL, 27)}`, '', 'a | b'],
-  ['gitlab-runner-registration-token', `GR1348941${rand(URL, 20)}`, '', 'GR134894112312312312312312312'],
+  [
+    'facebook-access-token',
+    `facebook ${rand('123456789', 1)}${rand(D, 15)}|${rand(URLSAFE, 27)}`,
+    '',
+    'a | b',
+  ],
+  ['gitlab-runner-registration-token', `GR1348941${rand(URLSAFE, 20)}`, '', 'GR134894112312312312312312312'],
   ['aws-bedrock-api-key', `ABSKQmVkcm9ja0FQSUtleS${rand(B64, 120)}`, '', 'ABSKQmVkcm9ja0FQSUtleS1EXAMPLE'],
   [
     'private-key',
@@ -229,7 +239,7 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ],
   [
     'http-authorization-header',
-    `Authorization: Bearer ${rand(URL, 40)}`,
+    `Authorization: Bearer ${rand(URLSAFE, 40)}`,
     '',
     'Authorization: Bearer <token>',
   ],
@@ -262,7 +272,7 @@ describe('context-gated and structural detectors', () => {
   }
 
   it('scores a bare Google API key below the default threshold and a keyed one above it', () => {
-    const key = `AIzaSy${rand(URL, 33)}`;
+    const key = `AIzaSy${rand(URLSAFE, 33)}`;
     assert.equal(createSecretDetector({ threshold: 0.4 })(key)[0]?.score, 0.45);
     assert.equal(scanSecrets(`apiKey: "${key}"`).findings[0]?.score, 0.85);
   });
@@ -372,5 +382,15 @@ describe('secrets checks', () => {
     const scanner = secretsInput.create({ action: 'block' });
     const findings = await scanner.scan(text, { stage: 'input', origin: 'prompt', role: 'user' });
     assert.deepEqual(findings, scanSecrets(text).findings);
+  });
+});
+
+describe('docs/sensitive-data.md', () => {
+  it('documents every secret rule id', async () => {
+    const doc = await readFile(new URL('../../docs/sensitive-data.md', import.meta.url), 'utf8');
+    assert.deepEqual(
+      SECRET_RULE_IDS.filter((id) => !doc.includes(`\`${id}\``)),
+      [],
+    );
   });
 });
