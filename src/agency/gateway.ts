@@ -50,6 +50,31 @@ export interface ToolGovernanceOptions {
   readonly onVerdict?: ((call: ToolCallRef, verdict: CallVerdict, requestId: string) => void) | undefined;
   /** Share one compiled cache with the MCP gateway. */
   readonly toolPolicies?: ((policies: readonly LoadedPolicy[]) => ToolPolicySet) | undefined;
+  /**
+   * While a streamed call waits (for approval), an SSE comment is sent this often so proxies and
+   * clients do not drop the idle connection. Default 15 s.
+   */
+  readonly keepAliveMs?: number | undefined;
+}
+
+/** An SSE comment: every client ignores it, every proxy sees traffic. */
+export const KEEP_ALIVE: SseEvent = { data: '', raw: ': parapet: waiting for a tool-call decision\n\n' };
+
+/** Await `work`, yielding a keep-alive comment each `intervalMs` until it settles. */
+async function* withKeepAlive<T>(work: Promise<T>, intervalMs: number): AsyncGenerator<SseEvent, T> {
+  const settled = work.then((value) => ({ value }));
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(undefined);
+      }, intervalMs);
+    });
+    const next = await Promise.race([settled, tick]);
+    clearTimeout(timer);
+    if (next) return next.value;
+    yield KEEP_ALIVE;
+  }
 }
 
 /** Compiled tool policies of one policy snapshot, chosen by model like the rest of the policy. */
@@ -137,7 +162,8 @@ export function createToolGovernance(options: ToolGovernanceOptions): ToolGovern
         },
         async *guardEvents(events) {
           const guard = createToolStreamGuard(request.api, judge());
-          for await (const event of events) yield* await guard.push(event);
+          const interval = options.keepAliveMs ?? 15_000;
+          for await (const event of events) yield* yield* withKeepAlive(guard.push(event), interval);
           yield* await guard.end();
         },
       };
