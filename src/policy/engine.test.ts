@@ -301,6 +301,13 @@ describe('compileGuard: policy selection', () => {
     assert.equal(exchange.output.passthrough, true);
   });
 
+  it('refuses two policies with one name (rule names must be unambiguous)', () => {
+    assert.throws(
+      () => compileGuard([policy('same', {}), policy('same', {})], { checks: CHECKS }),
+      /two policies are named 'same'/,
+    );
+  });
+
   it('names the policy and check when a scanner cannot be built', () => {
     const broken: CheckDefinition = {
       ...wordCheck('first', 'input', ['prompt']),

@@ -95,6 +95,12 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
     const exchange: Exchange = { policies: [], checkInput: () => PASS_PROMISE, output: PASSTHROUGH };
     return { begin: () => exchange };
   }
+  const names = new Set<string>();
+  for (const p of policies) {
+    // Rule names (`<policy>/input.x`) must identify one policy, also across files and the config.
+    if (names.has(p.name)) throw new Error(`two policies are named '${p.name}'`);
+    names.add(p.name);
+  }
   const registry = registryOf(options.checks ?? CHECKS);
   const compile = (p: LoadedPolicy) => compilePolicy(p, registry);
   const compiled = [...policies]

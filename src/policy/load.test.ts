@@ -196,6 +196,17 @@ const CASES: readonly Case[] = [
     expect: { line: 7, path: '', code: 'yaml_syntax', message: /unique/i },
   },
   {
+    name: 'the reserved name of the default policy',
+    yaml: `apiVersion: parapet.dev/v1alpha1\nkind: GuardrailPolicy\nmetadata:\n  name: parapet-default\nspec: {}\n`,
+    expect: {
+      line: 4,
+      column: 9,
+      path: 'metadata.name',
+      code: 'invalid_value',
+      message: /built-in default policy/,
+    },
+  },
+  {
     name: 'an empty file',
     yaml: '# nothing yet\n',
     expect: { line: 1, column: 1, path: '', code: 'empty_file', message: /no GuardrailPolicy document/ },
@@ -351,7 +362,7 @@ describe('loadPolicyFiles', () => {
           [missing, 0, '', 'io_error'],
           [join(dir, '2.yaml'), 12, 'spec.mode', 'invalid_value'],
           [join(dir, '3.yaml'), 2, '', 'yaml_syntax'],
-          [join(dir, '2.yaml'), 1, 'metadata.name', 'duplicate_name'],
+          [join(dir, '2.yaml'), 4, 'metadata.name', 'duplicate_name'],
         ],
       );
       assert.match(

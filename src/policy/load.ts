@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import { z } from 'zod';
 import type { Stage } from '../core/decision.ts';
+import { DEFAULT_POLICY_NAME } from './default-policy.ts';
 import { checksOf, findCheck, guardrailPolicySchema, type GuardrailPolicy } from './schema.ts';
 
 /**
@@ -84,8 +85,9 @@ export function parsePolicyText(
 ): { policies: LoadedPolicy[]; errors: PolicyError[] } {
   const policies: LoadedPolicy[] = [];
   const errors: PolicyError[] = [];
-  parseInto(text, file, policies, errors);
-  const unique = rejectDuplicates(policies, errors);
+  const names: NameLocations = new Map();
+  parseInto(text, file, policies, errors, names);
+  const unique = rejectDuplicates(policies, errors, names);
   return { policies: unique, errors: sortByLocation(errors) };
 }
 
@@ -139,15 +141,16 @@ export async function loadPolicyFiles(paths: readonly string[]): Promise<LoadRes
 
   const digest = createHash('sha256');
   const policies: LoadedPolicy[] = [];
+  const names: NameLocations = new Map();
   distinct.forEach((file, i) => {
     const text = texts[i];
     if (text === undefined) return;
     digest.update(`${file}\0${text}\0`);
     const fileErrors: PolicyError[] = [];
-    parseInto(text, file, policies, fileErrors);
+    parseInto(text, file, policies, fileErrors, names);
     errors.push(...sortByLocation(fileErrors));
   });
-  const unique = rejectDuplicates(policies, errors);
+  const unique = rejectDuplicates(policies, errors, names);
   return { policies: unique, errors, digest: digest.digest('hex') };
 }
 
@@ -169,22 +172,45 @@ function sortByLocation(errors: PolicyError[]): PolicyError[] {
 // Anchors and aliases are allowed, but expanding more than this many is an alias bomb.
 const MAX_ALIAS_COUNT = 100;
 
-function parseInto(text: string, file: string, policies: LoadedPolicy[], errors: PolicyError[]): void {
-  for (const { value, line } of parseYamlDocuments(
-    text,
-    file,
-    guardrailPolicySchema,
-    'GuardrailPolicy',
-    errors,
-  )) {
-    const { name, namespace } = value.metadata;
-    policies.push({
+type NameLocations = Map<LoadedPolicy, { line: number; column: number }>;
+
+function parseInto(
+  text: string,
+  file: string,
+  policies: LoadedPolicy[],
+  errors: PolicyError[],
+  names: NameLocations,
+): void {
+  for (const doc of parseYamlDocuments(text, file, guardrailPolicySchema, 'GuardrailPolicy', errors)) {
+    const { name, namespace } = doc.value.metadata;
+    const at = doc.locate(['metadata', 'name']);
+    if (name === DEFAULT_POLICY_NAME && namespace === undefined) {
+      errors.push({
+        file,
+        ...at,
+        path: 'metadata.name',
+        message: `'${DEFAULT_POLICY_NAME}' is the name of the built-in default policy; choose another`,
+        code: 'invalid_value',
+      });
+      continue;
+    }
+    const loaded = {
       name: namespace === undefined ? name : `${namespace}/${name}`,
-      policy: value,
+      policy: doc.value,
       file,
-      line,
-    });
+      line: doc.line,
+    };
+    names.set(loaded, at);
+    policies.push(loaded);
   }
+}
+
+export interface ParsedDocument<T> {
+  readonly value: T;
+  /** Line of the document's first key. */
+  readonly line: number;
+  /** Where the value at a field path starts in the file. */
+  locate(path: readonly (string | number)[]): { line: number; column: number };
 }
 
 /**
@@ -198,7 +224,7 @@ export function parseYamlDocuments<S extends z.ZodType>(
   schema: S,
   what: string,
   errors: PolicyError[],
-): { value: z.output<S>; line: number }[] {
+): ParsedDocument<z.output<S>>[] {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
@@ -210,7 +236,7 @@ export function parseYamlDocuments<S extends z.ZodType>(
     wholeDocument(1, 1, `the file holds no ${what} document`, 'empty_file');
     return [];
   }
-  const valid: { value: z.output<S>; line: number }[] = [];
+  const valid: ParsedDocument<z.output<S>>[] = [];
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
@@ -239,7 +265,14 @@ export function parseYamlDocuments<S extends z.ZodType>(
     }
     const result = schema.safeParse(value);
     if (result.success) {
-      valid.push({ value: result.data, line: start.line });
+      valid.push({
+        value: result.data,
+        line: start.line,
+        locate: (path) => {
+          const { line, col } = at(locate(doc, path, 'value'));
+          return { line, column: col };
+        },
+      });
       continue;
     }
     for (const issue of result.error.issues) {
@@ -259,16 +292,20 @@ export function parseYamlDocuments<S extends z.ZodType>(
   return valid;
 }
 
-function rejectDuplicates(policies: LoadedPolicy[], errors: PolicyError[]): LoadedPolicy[] {
+function rejectDuplicates(
+  policies: LoadedPolicy[],
+  errors: PolicyError[],
+  names: NameLocations,
+): LoadedPolicy[] {
   const first = new Map<string, LoadedPolicy>();
   const unique: LoadedPolicy[] = [];
   for (const p of policies) {
     const earlier = first.get(p.name);
     if (earlier) {
+      const at = names.get(p) ?? { line: p.line, column: 1 };
       errors.push({
         file: p.file,
-        line: p.line,
-        column: 1,
+        ...at,
         path: 'metadata.name',
         message: `duplicate policy name '${p.name}': first defined at ${earlier.file}:${earlier.line}`,
         code: 'duplicate_name',
