@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { PiiCandidate, PiiEntity } from './entities.ts';
+import { GAZETTEER } from './gazetteer.ts';
 
 // PERSON / LOCATION / ORGANIZATION: a small averaged-perceptron tagger (BIO labels, greedy
 // left-to-right decoding) trained by ./train-names.ts on Presidio's synthetic data. Features are
@@ -21,7 +22,7 @@ const ENTITY_OF: readonly (PiiEntity | undefined)[] = [
 ];
 /** Hash-table size of the feature weights (each bucket holds one weight per label). */
 export const BUCKETS = 1 << 15;
-export const FEATURES_PER_TOKEN = 18;
+export const FEATURES_PER_TOKEN = 21;
 
 /** Tokens as parallel arrays: offsets plus the hashes the features need. */
 export interface Tokens {
@@ -217,6 +218,10 @@ const FUNCTION_WORDS: ReadonlySet<number> = new Set(
     .map(wordHash),
 );
 
+const GAZETTEER_BY_HASH: ReadonlyMap<number, number> = new Map(
+  [...GAZETTEER].map(([word, cls]) => [wordHash(word), cls]),
+);
+
 /** Tokens the tagger looks at: capitalised words, numbers, and whatever continues an entity. */
 export function isCandidate(tokens: Tokens, i: number, previousLabel: number): boolean {
   if (previousLabel !== 0) return true;
@@ -258,6 +263,9 @@ export function features(tokens: Tokens, i: number, previousLabel: number, out: 
   out[15] = bucket(15, previousLabel, word);
   out[16] = bucket(16, prev, word);
   out[17] = bucket(17, tokens.lineStart[i] ?? 0, shape);
+  out[18] = bucket(18, GAZETTEER_BY_HASH.get(word) ?? 0);
+  out[19] = bucket(19, i + 1 < tokens.count ? (GAZETTEER_BY_HASH.get(tokens.word[i + 1] ?? 0) ?? 0) : 9);
+  out[20] = bucket(20, i > 0 ? (GAZETTEER_BY_HASH.get(prev) ?? 0) : 9);
 }
 
 /**
