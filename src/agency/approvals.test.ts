@@ -163,3 +163,14 @@ describe('Approvals', () => {
     }
   });
 });
+
+describe('Approvals.wait on a failing store', () => {
+  it('rejects instead of throwing from a timer when the store closes mid-wait', async () => {
+    const db = openDatabaseFile(':memory:');
+    const approvals = new Approvals({ db, pollMs: 5 });
+    const record = approvals.request(refund);
+    const waiting = approvals.wait(record.id, 60_000);
+    db.close();
+    await assert.rejects(waiting, /database is not open/i);
+  });
+});

@@ -290,35 +290,51 @@ export class Approvals {
 
   /**
    * Resolve once the approval is no longer pending, or after `timeoutMs` (then it is marked
-   * expired, which counts as denied). Rejects never; an aborted signal resolves with the current state.
+   * expired, which counts as denied). An aborted signal resolves with the current state; rejects
+   * only when the approval is unknown or the store fails.
    */
   wait(id: string, timeoutMs: number = DEFAULT_WAIT_MS, signal?: AbortSignal): Promise<ApprovalRecord> {
     return new Promise((resolve, reject) => {
-      const settle = (): boolean => {
+      // Every store read is guarded: a failing store (closed at shutdown, disk error) ends the
+      // wait with an error rather than throwing from a timer and crashing the process.
+      const guarded = (step: () => void): void => {
+        try {
+          step();
+        } catch (error) {
+          cleanup();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      const settle = (): void => {
         const record = this.get(id);
         if (!record) {
           cleanup();
           reject(new ParapetError('not_found', `No approval with id '${id}'.`));
-          return true;
+          return;
         }
-        if (record.status === 'pending') return false;
+        if (record.status === 'pending') return;
         cleanup();
         resolve(record);
-        return true;
       };
-      const onEvent = (): void => void settle();
+      const onEvent = (): void => {
+        guarded(settle);
+      };
       const timer = setTimeout(() => {
-        this.#db
-          .prepare("UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending'")
-          .run(id);
-        settle();
+        guarded(() => {
+          this.#db
+            .prepare("UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending'")
+            .run(id);
+          settle();
+        });
       }, timeoutMs);
       const poll = setInterval(onEvent, this.#pollMs);
       const onAbort = (): void => {
-        cleanup();
-        const record = this.get(id);
-        if (record) resolve(record);
-        else reject(new ParapetError('not_found', `No approval with id '${id}'.`));
+        guarded(() => {
+          cleanup();
+          const record = this.get(id);
+          if (record) resolve(record);
+          else reject(new ParapetError('not_found', `No approval with id '${id}'.`));
+        });
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -329,7 +345,7 @@ export class Approvals {
       this.#events.on(id, onEvent);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
-      else settle();
+      else onEvent();
     });
   }
 
