@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Conversation } from '../core/conversation.ts';
@@ -141,6 +141,40 @@ describe('PolicyStore', () => {
       }
     });
   });
+
+  it(
+    'follows a Kubernetes ConfigMap update (atomic swap of the ..data link)',
+    { timeout: 20_000 },
+    async () => {
+      await withDir(async (dir) => {
+        // The kubelet's layout: timestamped directories, `..data` linking to the current one, and
+        // each key a link through `..data`. An update writes a new directory and renames a new link
+        // over `..data`.
+        await mkdir(join(dir, '..v1'));
+        await writeFile(join(dir, '..v1', 'policy.yaml'), policy('cm', 'enforce'));
+        await symlink('..v1', join(dir, '..data'));
+        await symlink(join('..data', 'policy.yaml'), join(dir, 'policy.yaml'));
+        const log = events();
+        const store = await PolicyStore.open([dir], { debounceMs: 20, onReload: log.onReload });
+        try {
+          assert.deepEqual(
+            store.policies.map((p) => p.name),
+            ['cm'],
+          );
+          await mkdir(join(dir, '..v2'));
+          await writeFile(join(dir, '..v2', 'policy.yaml'), policy('cm', 'monitor'));
+          await symlink('..v2', join(dir, '..data_tmp'));
+          await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+          const applied = await log.next();
+          assert.equal(applied.ok, true);
+          assert.equal(applied.version, 2);
+          assert.equal(store.policies[0]?.policy.spec.mode, 'monitor');
+        } finally {
+          store.close();
+        }
+      });
+    },
+  );
 
   it('does not bump the version when the text did not change', async () => {
     await withDir(async (dir) => {
