@@ -43,6 +43,7 @@ const LOOKALIKES: readonly (readonly [PiiEntity, string])[] = [
   ['PHONE_NUMBER', 'The total is 1,234,567 dollars and 12.50 cents.'],
   ['PHONE_NUMBER', 'Date: 2015-12-22 04:34:22'],
   ['PHONE_NUMBER', 'order 1234567 shipped'],
+  ['PHONE_NUMBER', 'tracking # 415-555-2671'], // labelled as another identifier
   ['CREDIT_CARD', 'card 4111 1111 1111 1112'], // Luhn fails
   ['CREDIT_CARD', 'id 0000000000000000'],
   ['CREDIT_CARD', 'ref 100000000000000008'], // Luhn valid, no issuer range, no context
@@ -95,6 +96,12 @@ describe('scoring and options', () => {
     const contextCard = withContext.find((f) => f.entity === 'CREDIT_CARD');
     assert.ok(bareCard && contextCard);
     assert.ok(bareCard.score < 0.5 && contextCard.score >= 0.5);
+  });
+
+  it('identifier labels lower a score', () => {
+    const card = (text: string): number =>
+      scanPii(text).findings.find((f) => f.entity === 'CREDIT_CARD')?.score ?? 0;
+    assert.ok(card('order number 4111111111111111') < card('number 4111111111111111'));
   });
 
   it('reports only the requested entities, with per-entity thresholds', () => {

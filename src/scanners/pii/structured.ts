@@ -7,6 +7,14 @@ import { hasContext, type PiiCandidate } from './entities.ts';
 // registries, libphonenumber) and scores them; context words move the score up.
 
 const CONTEXT_BOOST = 0.3;
+// Words that say a number is an identifier of something else lower phone and card scores.
+const IDENTIFIER_CONTEXT =
+  /\b(?:order|invoice|tracking|ticket|ref|reference|isbn|serial|sku|part|model|transaction|case)(?: (?:no|number|id))?[\s#:.-]{0,4}$/i;
+const CONTEXT_PENALTY = 0.25;
+
+function identifierBefore(text: string, start: number): boolean {
+  return IDENTIFIER_CONTEXT.test(text.slice(Math.max(0, start - 32), start));
+}
 
 function isWordChar(code: number): boolean {
   return (
@@ -91,13 +99,17 @@ function findPhones(text: string, out: PiiCandidate[]): void {
     const context = hasContext(text, start, start + trimmed.length, PHONE_CONTEXT);
     const scored = phoneScore(trimmed);
     if (scored === undefined) continue;
-    const score = Math.min(1, scored.score + (context ? CONTEXT_BOOST + 0.05 : 0));
+    const identifier = identifierBefore(text, start);
+    const score = Math.max(
+      0,
+      Math.min(1, scored.score + (context ? CONTEXT_BOOST + 0.05 : 0) - (identifier ? CONTEXT_PENALTY : 0)),
+    );
     out.push({
       entity: 'PHONE_NUMBER',
       start,
       end: start + trimmed.length,
       score,
-      reason: context ? `${scored.reason}, phone context nearby` : scored.reason,
+      reason: `${scored.reason}${context ? ', phone context nearby' : ''}${identifier ? ', labelled as another identifier' : ''}`,
     });
   }
 }
@@ -151,13 +163,17 @@ function findCards(text: string, out: PiiCandidate[]): void {
     if (separators.size > 1) continue;
     const issuer = knownIssuer(digits);
     const context = hasContext(text, m.index, m.index + value.length, CARD_CONTEXT);
+    const identifier = !context && identifierBefore(text, m.index);
     const base = issuer ? 0.8 : 0.35;
     out.push({
       entity: 'CREDIT_CARD',
       start: m.index,
       end: m.index + value.length,
-      score: Math.min(1, base + (context ? CONTEXT_BOOST + 0.1 : 0)),
-      reason: `card number (Luhn valid${issuer ? ', known issuer range' : ''}${context ? ', card context nearby' : ''})`,
+      score: Math.max(
+        0,
+        Math.min(1, base + (context ? CONTEXT_BOOST + 0.1 : 0) - (identifier ? CONTEXT_PENALTY : 0)),
+      ),
+      reason: `card number (Luhn valid${issuer ? ', known issuer range' : ''}${context ? ', card context nearby' : ''}${identifier ? ', labelled as another identifier' : ''})`,
     });
   }
 }
