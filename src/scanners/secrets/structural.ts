@@ -167,7 +167,7 @@ export function findAuthorizationHeaders(text: string, out: SecretCandidate[]): 
 
 // ---- Generic: a secret-sounding key name assigned a random-looking value -------------------------
 const SECRET_KEY_NAME =
-  /passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|credential|private[_-]?key|signing[_-]?key|encryption[_-]?key/gi;
+  /passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|credential|private[_-]?key|signing[_-]?key|encryption[_-]?key/gi;
 // Names that contain a secret word but hold something else (ids, URLs, file names, sizes, …).
 const NOT_A_SECRET_NAME =
   /(?:id|ids|name|names|url|uri|endpoint|file|path|dir|type|length|len|size|count|expiry|expires|expiration|ttl|header|field|prompt|policy|hint|label|format|method|mode|version|enabled|required|min|max|limit|regex|pattern|provider|store|manager|service|_at)["']?$|csrf|xsrf|authenticity|^(?:no|is|has|use|show)[_-]/i;
