@@ -307,3 +307,49 @@ describe('createCallJudge', () => {
     );
   });
 });
+
+describe('custom (free-text) tools', () => {
+  const shell = compileToolPolicy(
+    {
+      default: 'deny',
+      rules: [
+        { name: 'shell', action: 'allow', when: "args.input.startsWith('ls')" },
+        { name: 'rm_all', action: 'deny' },
+      ],
+    },
+    { policy: 's', version: '1' },
+  );
+  const j = () =>
+    createCallJudge({
+      policy: shell,
+      identity: { id: 'a', tenant: 't' },
+      request: {},
+      context: { untrusted: false, calls: {} },
+    });
+  const custom = (input: string) => ({
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c', type: 'custom', custom: { name: 'shell', input } }],
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
+  });
+
+  it('are named in the offer and judged on args.input', async () => {
+    const { removed } = filterRequestTools(
+      'openai',
+      { tools: [{ type: 'custom', custom: { name: 'rm_all' } }] },
+      shell,
+    );
+    assert.deepEqual(removed, ['rm_all']);
+    const allowed = custom('ls -la');
+    assert.equal((await guardResponseTools('openai', allowed, j())).body, allowed);
+    const { body } = await guardResponseTools('openai', custom('rm -rf /'), j());
+    assert.equal((body.choices as { finish_reason: string }[])[0]?.finish_reason, 'stop');
+  });
+});

@@ -20,7 +20,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function offeredName(api: ApiStyle, tool: unknown, legacy: boolean): string | undefined {
   if (!isRecord(tool)) return undefined;
   if (api === 'anthropic' || legacy) return typeof tool.name === 'string' ? tool.name : undefined;
-  const fn = tool.function;
+  // Function tools name themselves under `function`, custom (free-text) tools under `custom`.
+  const fn = isRecord(tool.function) ? tool.function : tool.custom;
   return isRecord(fn) && typeof fn.name === 'string' ? fn.name : undefined;
 }
 
@@ -194,12 +195,27 @@ async function guardAnthropicResponse(
 
 export function openAiCallRef(rawCall: unknown): ToolCallRef {
   const call = isRecord(rawCall) ? rawCall : {};
+  const id = typeof call.id === 'string' ? call.id : '';
+  if (isRecord(call.custom)) {
+    // A custom tool's input is free text; conditions see it as `args.input`.
+    const custom = call.custom;
+    return {
+      id,
+      name: typeof custom.name === 'string' ? custom.name : '',
+      arguments: customArguments(typeof custom.input === 'string' ? custom.input : ''),
+    };
+  }
   const fn = isRecord(call.function) ? call.function : {};
   return {
-    id: typeof call.id === 'string' ? call.id : '',
+    id,
     name: typeof fn.name === 'string' ? fn.name : '',
     arguments: typeof fn.arguments === 'string' ? fn.arguments : '',
   };
+}
+
+/** The JSON arguments a custom (free-text) tool call is judged on. */
+export function customArguments(input: string): string {
+  return JSON.stringify({ input });
 }
 
 function openAiFunctionRef(fn: Record<string, unknown>): ToolCallRef {

@@ -318,3 +318,33 @@ describe('tool stream guard: edge cases', () => {
     assert.deepEqual(await runGuard('anthropic', policy, [comment, ping]), [comment, ping]);
   });
 });
+
+describe('tool stream guard: custom tools', () => {
+  it('holds streamed custom-tool input and judges it as args.input', async () => {
+    const policy = compileToolPolicy(
+      { default: 'deny', rules: [{ name: 'shell', action: 'allow', when: "args.input.startsWith('ls')" }] },
+      { policy: 'p', version: '1' },
+    );
+    const stream = (input: string) => {
+      const chunk = (delta: object, finish: string | null = null) =>
+        jsonEvent({
+          id: 'x',
+          object: 'chat.completion.chunk',
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        });
+      return [
+        chunk({ tool_calls: [{ index: 0, id: 'c1', type: 'custom', custom: { name: 'shell', input: '' } }] }),
+        ...pieces(input, rng(3)).map((part) =>
+          chunk({ tool_calls: [{ index: 0, custom: { input: part } }] }),
+        ),
+        chunk({}, 'tool_calls'),
+        sseEvent({ data: '[DONE]' }),
+      ];
+    };
+    const allowed = stream('ls -la /tmp');
+    assert.deepEqual(await runGuard('openai', policy, allowed), allowed);
+    const denied = await runGuard('openai', policy, stream('rm -rf / --no-preserve-root'));
+    assert.ok(!denied.some((e) => e.data.includes('preserve')), 'no piece of the denied input leaks');
+    assert.ok(denied.some((e) => e.data.includes("tool call 'shell' was blocked")));
+  });
+});

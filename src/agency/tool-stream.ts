@@ -2,7 +2,7 @@ import type { ApiStyle } from '../core/conversation.ts';
 import type { SseEvent } from '../core/provider.ts';
 import { jsonEvent } from '../providers/sse.ts';
 import { blockedNotice, type CallJudge, type ToolCallRef } from './judge.ts';
-import type { CallOutcome } from './chat-tools.ts';
+import { customArguments, type CallOutcome } from './chat-tools.ts';
 
 /**
  * Tool-call governance over a streamed response. Tool-call deltas are held — nothing of a call
@@ -64,6 +64,8 @@ interface HeldCall {
   id: string;
   name: string;
   arguments: string;
+  /** A custom (free-text) tool: `arguments` holds its raw input. */
+  custom: boolean;
   /** The deltas of this call in order, as the model sent them. */
   readonly deltas: HeldDelta[];
 }
@@ -93,14 +95,26 @@ function openAiStreamGuard(judge: CallJudge, maxHeld: number): ToolStreamGuard {
     let choice = held.get(choiceIndex);
     if (!choice) held.set(choiceIndex, (choice = { calls: new Map(), envelope }));
     let call = choice.calls.get(key);
-    if (!call) choice.calls.set(key, (call = { key, id: '', name: '', arguments: '', deltas: [] }));
+    if (!call)
+      choice.calls.set(key, (call = { key, id: '', name: '', arguments: '', custom: false, deltas: [] }));
     const fields = delta.delta;
-    const fn = key === 'function' ? fields : isRecord(fields.function) ? fields.function : {};
+    if (isRecord(fields.custom)) call.custom = true;
+    const fn =
+      key === 'function'
+        ? fields
+        : isRecord(fields.function)
+          ? fields.function
+          : isRecord(fields.custom)
+            ? fields.custom
+            : {};
     if (typeof fields.id === 'string') call.id = fields.id;
     if (typeof fn.name === 'string') call.name += fn.name;
-    if (typeof fn.arguments === 'string') {
-      call.arguments += fn.arguments;
-      heldSize += fn.arguments.length;
+    // Function tools stream `arguments` (JSON text), custom tools `input` (free text).
+    const piece =
+      typeof fn.arguments === 'string' ? fn.arguments : typeof fn.input === 'string' ? fn.input : undefined;
+    if (piece !== undefined) {
+      call.arguments += piece;
+      heldSize += piece.length;
     }
     call.deltas.push(delta);
   }
@@ -121,7 +135,11 @@ function openAiStreamGuard(judge: CallJudge, maxHeld: number): ToolStreamGuard {
     let position = 0;
     let allowed = 0;
     for (const call of choice.calls.values()) {
-      const ref: ToolCallRef = { id: call.id, name: call.name, arguments: call.arguments };
+      const ref: ToolCallRef = {
+        id: call.id,
+        name: call.name,
+        arguments: call.custom ? customArguments(call.arguments) : call.arguments,
+      };
       const verdict =
         heldSize > maxHeld
           ? {
