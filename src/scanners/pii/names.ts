@@ -22,6 +22,7 @@ const ENTITY_OF: readonly (PiiEntity | undefined)[] = [
 ];
 /** Hash-table size of the feature weights (each bucket holds one weight per label). */
 export const BUCKETS = 1 << 15;
+const BUCKET_MASK = BUCKETS - 1;
 export const FEATURES_PER_TOKEN = 21;
 
 /** Tokens as parallel arrays: offsets plus the hashes the features need. */
@@ -29,12 +30,12 @@ export interface Tokens {
   readonly count: number;
   readonly start: Int32Array;
   readonly end: Int32Array;
-  /** FNV-1a of the lower-cased token. */
-  readonly word: Uint32Array;
-  readonly shape: Uint32Array;
-  readonly prefix3: Uint32Array;
-  readonly suffix3: Uint32Array;
-  readonly suffix2: Uint32Array;
+  /** FNV-1a of the lower-cased token (signed 32-bit). */
+  readonly word: Int32Array;
+  readonly shape: Int32Array;
+  readonly prefix3: Int32Array;
+  readonly suffix3: Int32Array;
+  readonly suffix2: Int32Array;
   readonly length: Uint8Array;
   /** 1 when the token starts with an upper-case letter or a digit. */
   readonly capitalOrDigit: Uint8Array;
@@ -86,19 +87,20 @@ function shapeCode(text: string, i: number): number {
   return UPPER.test(ch) ? SHAPE_UPPER : LOWER.test(ch) ? SHAPE_LOWER : NUMERIC.test(ch) ? SHAPE_DIGIT : c;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const fnv = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193) >>> 0;
+// Hashes stay signed 32-bit integers throughout (V8 small integers; no conversion to doubles).
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const fnv = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193);
 
 type Buffers = ReturnType<typeof allocate>;
 function allocate(size: number) {
   return {
     start: new Int32Array(size),
     end: new Int32Array(size),
-    word: new Uint32Array(size),
-    shape: new Uint32Array(size),
-    prefix3: new Uint32Array(size),
-    suffix3: new Uint32Array(size),
-    suffix2: new Uint32Array(size),
+    word: new Int32Array(size),
+    shape: new Int32Array(size),
+    prefix3: new Int32Array(size),
+    suffix3: new Int32Array(size),
+    suffix2: new Int32Array(size),
     length: new Uint8Array(size),
     capitalOrDigit: new Uint8Array(size),
     lineStart: new Uint8Array(size),
@@ -237,7 +239,7 @@ function bucket(template: number, a: number, b = 0): number {
   h ^= b;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) % BUCKETS;
+  return h & BUCKET_MASK;
 }
 
 /** Fills `out` with the feature buckets of token i given the previous token's label. */
