@@ -5,7 +5,7 @@
  * in one pass, with no token window.
  */
 import { readFileSync } from 'node:fs';
-import { FEATURE_BITS, forEachFeature } from './features.ts';
+import { extractFeatures, FEATURE_BITS, maxFeatures } from './features.ts';
 
 export interface CombinerModel {
   /** Names of the stacked signals, in the order of `weights` (see `signalVector`). */
@@ -163,6 +163,8 @@ function nextGeneration(): number {
   return ++generation;
 }
 
+let buffer = new Int32Array(maxFeatures(MAX_WINDOW + 1));
+
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
   const w = model.weights;
@@ -171,27 +173,26 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
   let totalCount = 0;
   let best = -Infinity;
   let bestWindow: Window = { start: 0, end: text.length };
-  let windowGen = 0;
-  let sum = 0;
-  let count = 0;
-  const add = (index: number): void => {
-    const weight = w[index] ?? 0;
-    if (windowSeen[index] !== windowGen) {
+  for (const win of windowsOf(text)) {
+    const need = maxFeatures(win.end - win.start);
+    if (buffer.length < need) buffer = new Int32Array(need);
+    const n = extractFeatures(text, win.start, win.end, buffer);
+    const windowGen = nextGeneration();
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const index = buffer[k] ?? 0;
+      if (windowSeen[index] === windowGen) continue;
       windowSeen[index] = windowGen;
+      const weight = w[index] ?? 0;
       sum += weight;
       count++;
+      if (textSeen[index] !== textGen) {
+        textSeen[index] = textGen;
+        totalSum += weight;
+        totalCount++;
+      }
     }
-    if (textSeen[index] !== textGen) {
-      textSeen[index] = textGen;
-      totalSum += weight;
-      totalCount++;
-    }
-  };
-  for (const win of windowsOf(text)) {
-    windowGen = nextGeneration();
-    sum = 0;
-    count = 0;
-    forEachFeature(text, win.start, win.end, add);
     if (count === 0) continue;
     const logit = model.bias + sum / Math.sqrt(count);
     // Tiny windows (a table row, a signature) are too short to judge alone.

