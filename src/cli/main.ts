@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerApprovalsCommand } from './approvals.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerPolicyCommand } from './policy.ts';
 import { registerScanCommand } from './scan.ts';
@@ -14,6 +15,7 @@ registerServeCommand(program);
 registerPolicyCommand(program);
 registerScanCommand(program);
 registerEvalCommand(program);
+registerApprovalsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
