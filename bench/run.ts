@@ -5,6 +5,7 @@
 const BENCHES: readonly { readonly name: string; readonly module: string }[] = [
   { name: 'gateway', module: './gateway.ts' },
   { name: 'agency', module: './agency.ts' },
+  { name: 'injection', module: './injection.ts' },
   { name: 'sensitive', module: './sensitive.ts' },
 ];
 
