@@ -137,6 +137,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   app.setErrorHandler((error, request, reply) => {
+    // The client left and its upstream call was aborted with it: nobody is waiting for an answer.
+    if (isAbort(error) && request.raw.destroyed) {
+      log.debug({ requestId: request.id }, 'client disconnected');
+      return reply.code(499).send();
+    }
     const failure = toParapetError(error);
     logFailure(log, request.id, failure, error);
     return reply.code(failure.status).type('application/json').send(errorBody(failure));
@@ -151,6 +156,13 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   for (const route of ROUTES) {
     app.post(route.url, (request, reply) => handle(route.url, route.api, route.endpoint, request, reply));
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+      url: route.url,
+      handler: (request) => {
+        throw new ParapetError('method_not_allowed', `${route.url} accepts POST, not ${request.method}.`);
+      },
+    });
   }
 
   app.get('/v1/models', (request, reply) => {

@@ -86,6 +86,12 @@ describe('request and upstream failures', () => {
     const form = await post(`${gw.url}/v1/chat/completions`, 'a=b', 'application/x-www-form-urlencoded');
     assert.equal(form.status, 415);
     assert.equal(form.error.code, 'unsupported_media_type');
+    const wrongMethod = await fetch(`${gw.url}/v1/chat/completions`);
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(
+      ((await wrongMethod.json()) as { error: { code: string } }).error.code,
+      'method_not_allowed',
+    );
     const missing = await post(`${gw.url}/v1/nope`, '{}');
     assert.equal(missing.status, 404);
     assert.equal(missing.error.code, 'not_found');
@@ -163,6 +169,28 @@ describe('request and upstream failures', () => {
     const outcome = await Promise.race([
       upstreamRequest.aborted.then(() => 'aborted'),
       sleep(2000).then(() => 'still running'),
+    ]);
+    assert.equal(outcome, 'aborted');
+  });
+
+  it('aborts the upstream request when the client leaves before a non-streaming answer', async () => {
+    fake.script(async (_request, res) => {
+      await sleep(1500);
+      res.end();
+    });
+    const controller = new AbortController();
+    const pending = fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'Take your time.' }] }),
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    while (fake.received.at(-1)?.body.includes('Take your time') !== true) await sleep(5);
+    controller.abort();
+    assert.equal(await pending, 'aborted');
+    const outcome = await Promise.race([
+      fake.received.at(-1)!.aborted.then(() => 'aborted'),
+      sleep(1000).then(() => 'still running'),
     ]);
     assert.equal(outcome, 'aborted');
   });

@@ -82,6 +82,20 @@ describe('OpenAI client through the gateway to an OpenAI upstream', () => {
     assert.ok(headers['x-request-id']);
   });
 
+  it('forwards the client key only to an upstream configured with passClientAuth', async () => {
+    fake.script((_request, res) => {
+      sendJson(res, 200, completion);
+    });
+    const byok = await startTestGateway({ upstreams: [upstream(fake.url, { passClientAuth: true })] });
+    try {
+      const own = new OpenAI({ baseURL: `${byok.url}/v1`, apiKey: 'callers-own-key', maxRetries: 0 });
+      await own.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+      assert.equal(fake.received.at(-1)!.headers.authorization, 'Bearer callers-own-key');
+    } finally {
+      await byok.close();
+    }
+  });
+
   it('reassembles a streamed answer exactly', async () => {
     const pieces = ['The ', 'capital ', 'of France ', 'is Paris', '.'];
     fake.script((_request, res) => sendSse(res, openaiChatStream(pieces), 5));
