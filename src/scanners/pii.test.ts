@@ -188,3 +188,11 @@ describe('docs/sensitive-data.md', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  it('rejects over-long e-mail local parts and scans long texts', () => {
+    assert.deepEqual(scanPii(`${'a'.repeat(100000)}@example.com`).findings, []);
+    const long = 'My name is John Smith. '.repeat(5000);
+    assert.equal(scanPii(long).findings.filter((f) => f.entity === 'PERSON').length, 5000);
+  });
+});

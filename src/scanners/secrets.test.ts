@@ -394,3 +394,11 @@ describe('docs/sensitive-data.md', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  it('handles many key headers without footers and long key-name runs', () => {
+    assert.deepEqual(scanSecrets('-----BEGIN PRIVATE KEY-----'.repeat(5000)).findings, []);
+    assert.deepEqual(scanSecrets('token'.repeat(40000)).findings, []);
+    assert.deepEqual(scanSecrets(`curl ${'-u x '.repeat(20000)}`).findings, []);
+  });
+});

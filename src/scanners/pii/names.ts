@@ -107,11 +107,15 @@ function allocate(size: number) {
   };
 }
 
-// Scanning is synchronous, so one reusable set of buffers serves every call; it grows to the
-// longest text seen (a text has at most one token per code unit).
+// Scanning is synchronous, so one reusable set of buffers serves every call (a text has at most
+// one token per code unit). It grows up to SCRATCH_LIMIT; longer texts get their own buffers,
+// released with the call, so one huge request does not pin memory for the process's life.
+const SCRATCH_LIMIT = 1 << 16;
 let scratch: Buffers = allocate(4096);
 function scratchFor(size: number): Buffers {
-  if (scratch.start.length < size) scratch = allocate(Math.max(size, scratch.start.length * 2));
+  if (size > SCRATCH_LIMIT) return allocate(size);
+  if (scratch.start.length < size)
+    scratch = allocate(Math.min(SCRATCH_LIMIT, Math.max(size, scratch.start.length * 2)));
   return scratch;
 }
 

@@ -36,7 +36,9 @@ function findEmails(text: string, out: PiiCandidate[]): void {
   let at = text.indexOf('@');
   while (at >= 0) {
     let start = at;
-    while (start > 0 && isLocalChar(text.charCodeAt(start - 1))) start--;
+    // RFC 5321 caps the local part at 64 characters; the walk stops just past that.
+    const floor = Math.max(0, at - 65);
+    while (start > floor && isLocalChar(text.charCodeAt(start - 1))) start--;
     while (start < at && text.charCodeAt(start) === 46) start++;
     let end = at + 1;
     while (end < text.length && isDomainChar(text.charCodeAt(end))) end++;

@@ -29,14 +29,18 @@ export function findPrivateKeys(text: string, out: SecretCandidate[]): void {
       continue;
     }
     const bodyStart = at + header[0].length;
-    const endMarker = text.indexOf('-----END ', bodyStart);
     const bound = Math.min(text.length, at + MAX_PEM_LENGTH);
-    const bodyEnd = endMarker >= 0 && endMarker < bound ? endMarker : bound;
+    // Key material runs to the next armour line (the footer, or another header); searched only
+    // within the bound, so many headers without footers stay linear.
+    const armourInWindow = text.slice(bodyStart, bound).indexOf('-----');
+    const bodyEnd = armourInWindow < 0 ? bound : bodyStart + armourInWindow;
+    const endMarker = text.startsWith('-----END ', bodyEnd) ? bodyEnd : -1;
     let base64 = 0;
     for (let i = bodyStart; i < bodyEnd; i++) if (BASE64_CHAR.test(text.charAt(i))) base64++;
     if (base64 >= 40) {
-      const footerEnd = endMarker >= 0 && endMarker < bound ? text.indexOf('-----', endMarker + 9) : -1;
-      const end = footerEnd >= 0 && footerEnd + 5 - at <= MAX_PEM_LENGTH ? footerEnd + 5 : bodyEnd;
+      const closing = endMarker >= 0 ? text.slice(endMarker + 9, bound).indexOf('-----') : -1;
+      const footerEnd = closing < 0 ? -1 : endMarker + 9 + closing + 5;
+      const end = footerEnd >= 0 && footerEnd - at <= MAX_PEM_LENGTH ? footerEnd : bodyEnd;
       out.push({
         rule: 'private-key',
         entity: 'PRIVATE_KEY',
@@ -74,6 +78,16 @@ export function findUrlPasswords(text: string, out: SecretCandidate[]): void {
   }
 }
 
+// How far back a detector looks for the start of the current line (and how long a key name may
+// be): bounded so that one long line with many matches stays linear.
+const LOOK_BACK = 512;
+const MAX_KEY_LENGTH = 64;
+
+function lineStartBefore(text: string, index: number): number {
+  const from = Math.max(0, index - LOOK_BACK);
+  return from + text.slice(from, index).lastIndexOf('\n') + 1;
+}
+
 // Key=value connection strings (ADO.NET, ODBC, JDBC properties).
 const CONNECTION_PASSWORD = /\b(?:password|pwd)\s{0,2}=\s{0,2}(?<secret>[^\s;"']{4,128})(?=[;\s"']|$)/gi;
 const CONNECTION_STRING_HINT = /\b(?:server|data source|host|user id|uid|database|initial catalog)\s{0,2}=/i;
@@ -82,7 +96,7 @@ export function findConnectionStringPasswords(text: string, out: SecretCandidate
   if (!text.includes(';')) return;
   for (const m of text.matchAll(CONNECTION_PASSWORD)) {
     const secret = m.groups?.secret ?? '';
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const lineStart = lineStartBefore(text, m.index);
     if (!CONNECTION_STRING_HINT.test(text.slice(lineStart, m.index)) || isPlaceholder(secret)) continue;
     const start = m.index + m[0].length - secret.length;
     out.push({
@@ -107,7 +121,7 @@ function unquote(value: string): string {
 export function findCurlCredentials(text: string, out: SecretCandidate[]): void {
   if (!text.includes('curl')) return;
   for (const m of text.matchAll(CURL_USER)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const lineStart = lineStartBefore(text, m.index);
     if (
       !text.slice(lineStart, m.index).includes('curl') &&
       !/\\\s*$/.test(text.slice(Math.max(0, lineStart - 200), lineStart))
@@ -208,9 +222,11 @@ function charClasses(value: string): number {
 export function findGenericSecrets(text: string, out: SecretCandidate[]): void {
   for (const m of text.matchAll(SECRET_KEY_NAME)) {
     let keyStart = m.index;
-    while (keyStart > 0 && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
+    const keyFloor = Math.max(0, m.index - MAX_KEY_LENGTH);
+    while (keyStart > keyFloor && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
     let keyEnd = m.index + m[0].length;
-    while (keyEnd < text.length && isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
+    const keyCeiling = Math.min(text.length, keyEnd + MAX_KEY_LENGTH);
+    while (keyEnd < keyCeiling && isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
     const key = text.slice(keyStart, keyEnd);
     if (NOT_A_SECRET_NAME.test(key)) continue;
     ASSIGNMENT.lastIndex = keyEnd;
