@@ -160,13 +160,26 @@ export function tokenize(text: string, keep = false): Tokens {
     let c2 = -1;
     let c3 = -1;
     for (let k = from; k < i; k++) {
-      const lower = lowerCode(text, k);
+      // ASCII inline (one code-unit read); the Unicode-aware helpers only for other characters.
+      const c = text.charCodeAt(k);
+      let lower = c;
+      let s = c;
+      if (c >= 65 && c <= 90) {
+        lower = c + 32;
+        s = SHAPE_UPPER;
+      } else if (c >= 97 && c <= 122) {
+        s = SHAPE_LOWER;
+      } else if (c >= 48 && c <= 57) {
+        s = SHAPE_DIGIT;
+      } else if (c >= 128) {
+        lower = lowerCode(text, k);
+        s = shapeCode(text, k);
+      }
       word = fnv(word, lower);
       if (k - from < 3) prefix = fnv(prefix, lower);
       c1 = c2;
       c2 = c3;
       c3 = lower;
-      const s = shapeCode(text, k);
       if (s !== lastShape) shape = fnv(shape, s);
       lastShape = s;
     }
