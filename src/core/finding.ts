@@ -19,4 +19,9 @@ export interface Finding {
   /** One sentence a caller can be shown. */
   readonly reason: string;
   readonly details?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * What `redact` writes over the span instead of `[REDACTED:TYPE]`, when the check knows better
+   * (a removed link leaves `[link removed]`). Shown to the caller, so it must not hold the value.
+   */
+  readonly redaction?: string;
 }

@@ -36,6 +36,12 @@ export interface OutputGuard {
   /** True when no output check applies, so responses can be piped through untouched. */
   readonly passthrough: boolean;
   scan(text: string, origin: Origin): TextVerdict | Promise<TextVerdict>;
+  /**
+   * Optional: the earliest index of `text` (a channel's running text) where an output check could
+   * still find something once more text arrives; text before it can be released without waiting
+   * for the full `holdback`. Never below `text.length - holdback`.
+   */
+  pendingStart?(text: string, origin: Origin): number;
 }
 
 export interface RequestMeta {

@@ -1,7 +1,8 @@
 import type { ZodType } from 'zod';
-import type { Origin, Role } from './conversation.ts';
+import type { Conversation, Origin, Role } from './conversation.ts';
 import type { Action, Stage } from './decision.ts';
 import type { Finding, OwaspId } from './finding.ts';
+import type { SegmentEdit } from './guard.ts';
 
 export interface ScanContext {
   readonly stage: Stage;
@@ -21,6 +22,30 @@ export interface Scanner {
    */
   readonly maxFindingLength: number;
   scan(text: string, context: ScanContext): readonly Finding[] | Promise<readonly Finding[]>;
+  /**
+   * Optional, for streaming: the earliest index of `text` at which a finding could still appear,
+   * grow or vanish when more text is appended (an unfinished token, an open `-----BEGIN` block, a
+   * markdown link missing its `)`); `text.length` when everything before the end is settled.
+   * Text before it may be released at once. Without it the whole `maxFindingLength` is held, and
+   * `maxFindingLength` stays the hard bound either way. Must be cheap: it runs on every delta.
+   */
+  pendingStart?(text: string): number;
+  /**
+   * Optional, for checks that depend on the request (the system prompt, values the caller sent):
+   * called once per exchange, before the input checks run.
+   */
+  forExchange?(conversation: Conversation): ExchangeScan;
+}
+
+/** What a scanner derives from one request. */
+export interface ExchangeScan {
+  /** Scans this exchange in place of the shared scanner (it knows the request, e.g. a canary). */
+  readonly scanner?: Scanner;
+  /**
+   * Rewrites to the request before it goes upstream (a canary added to the system prompt),
+   * applied in enforce mode only; offsets index the segment's text as the client sent it.
+   */
+  readonly inputEdits?: readonly SegmentEdit[];
 }
 
 /** Options every check accepts under `spec.input.<key>` / `spec.output.<key>`. */

@@ -185,6 +185,11 @@ class StreamGuardState {
   #heldText = 0;
   #heldRaw = 0;
   #pendingBlock: Decision | undefined;
+  /**
+   * The output checks report where findings may still grow: text is finalised as soon as it is
+   * settled, scanning on every delta (the window is then short), so the first token is not held.
+   */
+  readonly #pending: boolean;
 
   constructor(options: StreamGuardOptions) {
     this.#options = options;
@@ -194,6 +199,7 @@ class StreamGuardState {
     this.#maxHeldRaw = this.#maxHeldText * RAW_BYTES_PER_TEXT_UNIT;
     this.#context = Math.min(this.#holdback, this.#maxHeldText, MAX_CONTEXT);
     this.#step = Math.max(1, Math.min(Math.ceil(this.#holdback / 8), MAX_SCAN_STEP));
+    this.#pending = options.output.pendingStart !== undefined;
   }
 
   async push(event: SseEvent): Promise<string[]> {
@@ -220,8 +226,9 @@ class StreamGuardState {
     this.#heldRaw += event.raw.length;
 
     for (const { channel } of pieces) {
-      const target = channel.length - this.#holdback;
-      if (channel.holdUntilClose || target - channel.final < this.#step) continue;
+      if (channel.holdUntilClose) continue;
+      const target = this.#target(channel);
+      if (target <= channel.final || (!this.#pending && target - channel.final < this.#step)) continue;
       if (await this.#advance(channel, target, false)) return this.#blockedEnd();
     }
     for (const name of info.closes) {
@@ -248,6 +255,17 @@ class StreamGuardState {
       out.push(...this.#release());
     }
     return out;
+  }
+
+  /**
+   * How far a channel's text can be finalised now: everything but the hold-back, or, when the
+   * output checks say where a finding may still be growing, everything before that.
+   */
+  #target(channel: Channel): number {
+    const pendingStart = this.#options.output.pendingStart;
+    if (pendingStart === undefined) return channel.length - this.#holdback;
+    const pending = channel.offset + pendingStart(channel.text, channel.origin);
+    return Math.min(channel.length, Math.max(pending, channel.length - this.#holdback));
   }
 
   async end(): Promise<string[]> {

@@ -238,6 +238,8 @@ describe('compileGuard: input checks', () => {
         const at = text.indexOf('<WORD_1>');
         return at < 0 ? [] : [{ start: at, end: at + 8, replacement: 'alice@example.com' }];
       },
+      pendingStart: (text) => text.length,
+      values: () => [['<WORD_1>', 'alice@example.com']],
       maxPlaceholderLength: 8,
     };
     const exchange = compileGuard([p], { checks: CHECKS, pseudonymizer: () => session }).begin(conv, META);

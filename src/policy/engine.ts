@@ -33,8 +33,15 @@ import type { LoadedPolicy } from './load.ts';
 export interface PseudonymSession {
   /** The placeholder for `value` (same value, same placeholder within the session). */
   placeholder(entity: string, value: string): string;
-  /** Rewrites that put the originals back into output text. */
-  restore(text: string): readonly SpanRewrite[];
+  /**
+   * Rewrites that put the originals back into output text; `tool_call_arguments` text is JSON, so
+   * values go back JSON-escaped there.
+   */
+  restore(text: string, origin: Origin): readonly SpanRewrite[];
+  /** Where a placeholder may still be arriving at the end of `text` (`text.length` if nowhere). */
+  pendingStart(text: string): number;
+  /** Placeholder → original value, for every placeholder issued so far. */
+  values(): Iterable<readonly [string, string]>;
   /** Longest placeholder issued; widens the output hold-back so a split placeholder is restored. */
   readonly maxPlaceholderLength: number;
 }
@@ -71,11 +78,15 @@ interface Selection {
   readonly policies: readonly string[];
   readonly input: readonly CompiledCheck[];
   readonly output: readonly CompiledCheck[];
-  readonly holdback: number;
-  /** Output checks keep no per-request state without pseudonyms: one guard serves every exchange. */
+  /**
+   * Output checks keep no per-request state without pseudonyms or request-aware scanners: one
+   * guard serves every exchange.
+   */
   readonly sharedOutput: OutputGuard;
   /** An enforced `pseudonymize` applies, so each exchange needs its own pseudonym session. */
   readonly pseudonymizes: boolean;
+  /** Some scanner implements `forExchange`, so each exchange gets its own scanners. */
+  readonly exchangeAware: boolean;
 }
 
 const PASS: InputVerdict = Object.freeze({ decisions: [], edits: [] });
@@ -128,13 +139,22 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
     begin(conversation: Conversation, _meta: RequestMeta): Exchange {
       const selection = select(conversation.model);
       const session = pseudonymizer && selection.pseudonymizes ? pseudonymizer() : undefined;
+      const scoped = selection.exchangeAware ? scopeToExchange(selection, conversation) : undefined;
+      const input = scoped?.input ?? selection.input;
+      const output = scoped?.output ?? selection.output;
+      const inputEdits = scoped?.inputEdits ?? [];
       return {
         policies: selection.policies,
         checkInput: () =>
-          selection.input.length === 0 ? PASS_PROMISE : checkInput(selection.input, conversation, session),
-        output: session
-          ? createOutputGuard(selection.output, selection.holdback, session)
-          : selection.sharedOutput,
+          input.length === 0 && inputEdits.length === 0
+            ? PASS_PROMISE
+            : checkInput(input, conversation, session, inputEdits),
+        output:
+          session === undefined && scoped === undefined
+            ? selection.sharedOutput
+            : output.length === 0 && session === undefined
+              ? PASSTHROUGH
+              : createOutputGuard(output, session),
       };
     },
   };
@@ -200,15 +220,34 @@ function createScanner(policy: string, stage: Stage, key: string, create: () => 
 function selectionOf(policies: readonly CompiledPolicy[]): Selection {
   const input = policies.flatMap((p) => p.input);
   const output = policies.flatMap((p) => p.output);
-  const holdback = output.reduce((max, c) => Math.max(max, c.scanner.maxFindingLength), 0);
   return {
     policies: policies.map((p) => p.name),
     input,
     output,
-    holdback,
-    sharedOutput: output.length === 0 ? PASSTHROUGH : createOutputGuard(output, holdback, undefined),
+    sharedOutput: output.length === 0 ? PASSTHROUGH : createOutputGuard(output, undefined),
     pseudonymizes: input.some((c) => c.action === 'pseudonymize' && c.mode === 'enforce'),
+    exchangeAware: [...input, ...output].some((c) => c.scanner.forExchange !== undefined),
   };
+}
+
+interface ExchangeChecks {
+  readonly input: readonly CompiledCheck[];
+  readonly output: readonly CompiledCheck[];
+  readonly inputEdits: readonly SegmentEdit[];
+}
+
+/** Give request-aware scanners this request; their request edits apply in enforce mode only. */
+function scopeToExchange(selection: Selection, conversation: Conversation): ExchangeChecks {
+  const inputEdits: SegmentEdit[] = [];
+  const scope = (checks: readonly CompiledCheck[]): CompiledCheck[] =>
+    checks.map((check) => {
+      if (check.scanner.forExchange === undefined) return check;
+      const scan = check.scanner.forExchange(conversation);
+      // Monitor mode changes nothing, the request included.
+      if (check.mode === 'enforce' && scan.inputEdits !== undefined) inputEdits.push(...scan.inputEdits);
+      return scan.scanner === undefined ? check : { ...check, scanner: scan.scanner };
+    });
+  return { input: scope(selection.input), output: scope(selection.output), inputEdits };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,6 +266,7 @@ async function checkInput(
   checks: readonly CompiledCheck[],
   conversation: Conversation,
   session: PseudonymSession | undefined,
+  inputEdits: readonly SegmentEdit[],
 ): Promise<InputVerdict> {
   let decisions: Decision[] | undefined;
   let edits: Map<TextSegment, SpanRewrite[]> | undefined;
@@ -254,23 +294,77 @@ async function checkInput(
       }
     }
   }
-  if (!decisions) return PASS;
+  if (session !== undefined) edits = pseudonymizeEverywhere(conversation, session, edits);
+  if (!decisions && !edits && inputEdits.length === 0) return PASS;
+  // Keyed by path: scanner edits (a canary) and check rewrites may land in the same segment.
+  const byPath = new Map<string, { path: TextSegment['path']; rewrites: SpanRewrite[] }>();
+  const add = (path: TextSegment['path'], rewrites: readonly SpanRewrite[]): void => {
+    const key = JSON.stringify(path);
+    const entry = byPath.get(key);
+    if (entry) entry.rewrites.push(...rewrites);
+    else byPath.set(key, { path, rewrites: [...rewrites] });
+  };
+  if (edits) for (const [segment, list] of edits) add(segment.path, list);
+  for (const edit of inputEdits) add(edit.path, edit.rewrites);
   const segmentEdits: SegmentEdit[] = [];
-  if (edits)
-    for (const [segment, list] of edits)
-      segmentEdits.push({ path: segment.path, rewrites: mergeRewrites(list) });
-  return { decisions, edits: segmentEdits };
+  for (const { path, rewrites } of byPath.values())
+    segmentEdits.push({ path, rewrites: mergeRewrites(rewrites) });
+  return { decisions: decisions ?? [], edits: segmentEdits };
+}
+
+/**
+ * A value pseudonymised anywhere is pseudonymised everywhere: in texts no check read (earlier
+ * answers the client sends back with the values restored, the system prompt) as well, so the model
+ * never sees it. Tool-call arguments are JSON text, where the value appears JSON-escaped.
+ */
+function pseudonymizeEverywhere(
+  conversation: Conversation,
+  session: PseudonymSession,
+  edits: Map<TextSegment, SpanRewrite[]> | undefined,
+): Map<TextSegment, SpanRewrite[]> | undefined {
+  const known = [...session.values()];
+  if (known.length === 0) return edits;
+  const out = edits ?? new Map<TextSegment, SpanRewrite[]>();
+  for (const message of conversation.messages) {
+    for (const segment of message.segments) {
+      for (const [placeholder, value] of known) {
+        const needle = segment.origin === 'tool_call_arguments' ? JSON.stringify(value).slice(1, -1) : value;
+        if (needle === '') continue;
+        const { text } = segment;
+        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+          let list = out.get(segment);
+          if (!list) out.set(segment, (list = []));
+          list.push({ start: at, end: at + needle.length, replacement: placeholder });
+        }
+      }
+    }
+  }
+  return out.size === 0 ? edits : out;
 }
 
 function createOutputGuard(
   checks: readonly CompiledCheck[],
-  checksHoldback: number,
   session: PseudonymSession | undefined,
 ): OutputGuard {
-  const holdback = Math.max(checksHoldback, session?.maxPlaceholderLength ?? 0);
+  const checksHoldback = checks.reduce((max, c) => Math.max(max, c.scanner.maxFindingLength), 0);
+  // Placeholders are issued while the input is checked, after this guard is built: read it late.
+  const holdback = (): number => Math.max(checksHoldback, session?.maxPlaceholderLength ?? 0);
+  const pendingStart = (text: string, origin: Origin): number => {
+    let pending = session ? session.pendingStart(text) : text.length;
+    for (const check of checks) {
+      if (!check.origins.has(origin)) continue;
+      const { scanner } = check;
+      const start = scanner.pendingStart
+        ? scanner.pendingStart(text)
+        : text.length - scanner.maxFindingLength;
+      if (start < pending) pending = start;
+    }
+    // `maxFindingLength` stays the hard bound, whatever a scanner reports.
+    return Math.max(0, pending, text.length - holdback());
+  };
   const scan = (text: string, origin: Origin): TextVerdict | Promise<TextVerdict> => {
     let decisions: Decision[] | undefined;
-    let rewrites: SpanRewrite[] | undefined = session ? [...session.restore(text)] : undefined;
+    let rewrites: SpanRewrite[] | undefined = session ? [...session.restore(text, origin)] : undefined;
     for (let i = 0; i < checks.length; i++) {
       const check = checks[i];
       if (!check?.origins.has(origin)) continue;
@@ -285,7 +379,14 @@ function createOutputGuard(
     if (!decisions && !rewrites) return PASS_TEXT;
     return { decisions: decisions ?? [], rewrites: rewrites ? mergeRewrites(rewrites) : [] };
   };
-  return { holdback, passthrough: false, scan };
+  return {
+    get holdback() {
+      return holdback();
+    },
+    passthrough: false,
+    scan,
+    pendingStart,
+  };
 }
 
 interface OutputStep {
@@ -408,14 +509,20 @@ function rewriteOf(
       if (session) return { start, end, replacement: session.placeholder(label, value) };
       return { start, end, replacement: `[REDACTED:${label}]` };
     case 'redact':
-      return { start, end, replacement: `[REDACTED:${label}]` };
+      return { start, end, replacement: finding.redaction ?? `[REDACTED:${label}]` };
   }
 }
 
-/** Sorted by start, non-overlapping: of two overlapping spans the wider one wins. */
+/**
+ * Sorted by start, non-overlapping: of two overlapping spans the wider one wins. An insertion
+ * (empty span) goes before a span starting at the same offset and is dropped inside a span.
+ */
 export function mergeRewrites(rewrites: readonly SpanRewrite[]): SpanRewrite[] {
   if (rewrites.length <= 1) return [...rewrites];
-  const sorted = [...rewrites].sort((a, b) => a.start - b.start || b.end - a.end);
+  const isInsertion = (r: SpanRewrite): number => (r.start === r.end ? 0 : 1);
+  const sorted = [...rewrites].sort(
+    (a, b) => a.start - b.start || isInsertion(a) - isInsertion(b) || b.end - a.end,
+  );
   const merged: SpanRewrite[] = [];
   for (const r of sorted) {
     const last = merged[merged.length - 1];
