@@ -295,14 +295,33 @@ export const SLOTS = 8;
 export const WEIGHT_SCALE = 1000;
 
 /** Best label index for one token's features. */
-export function predict(weights: ArrayLike<number>, feats: Int32Array, scores: Float64Array): number {
-  scores.fill(0);
+export function predict(weights: ArrayLike<number>, feats: Int32Array): number {
+  // One accumulator per label, unrolled: the hot loop of the tagger stays in registers.
+  let o = 0;
+  let bPer = 0;
+  let iPer = 0;
+  let bLoc = 0;
+  let iLoc = 0;
+  let bOrg = 0;
+  let iOrg = 0;
   for (let j = 0; j < feats.length; j++) {
     const base = (feats[j] ?? 0) * SLOTS;
-    for (let k = 0; k < LABEL_COUNT; k++) scores[k] = (scores[k] ?? 0) + (weights[base + k] ?? 0);
+    o += weights[base] ?? 0;
+    bPer += weights[base + 1] ?? 0;
+    iPer += weights[base + 2] ?? 0;
+    bLoc += weights[base + 3] ?? 0;
+    iLoc += weights[base + 4] ?? 0;
+    bOrg += weights[base + 5] ?? 0;
+    iOrg += weights[base + 6] ?? 0;
   }
   let best = 0;
-  for (let k = 1; k < LABEL_COUNT; k++) if ((scores[k] ?? 0) > (scores[best] ?? 0)) best = k;
+  let top = o;
+  if (bPer > top) [best, top] = [1, bPer];
+  if (iPer > top) [best, top] = [2, iPer];
+  if (bLoc > top) [best, top] = [3, bLoc];
+  if (iLoc > top) [best, top] = [4, iLoc];
+  if (bOrg > top) [best, top] = [5, bOrg];
+  if (iOrg > top) best = 6;
   return best;
 }
 
@@ -310,13 +329,12 @@ export function predict(weights: ArrayLike<number>, feats: Int32Array, scores: F
 export function tag(tokens: Tokens, weights: ArrayLike<number>): Uint8Array {
   const labels = new Uint8Array(tokens.count);
   const feats = new Int32Array(FEATURES_PER_TOKEN);
-  const scores = new Float64Array(LABEL_COUNT);
   let previous = 0;
   for (let i = 0; i < tokens.count; i++) {
     let label = 0;
     if (isCandidate(tokens, i, previous)) {
       features(tokens, i, previous, feats);
-      label = predict(weights, feats, scores);
+      label = predict(weights, feats);
     }
     labels[i] = label;
     previous = label;

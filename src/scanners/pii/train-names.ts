@@ -82,7 +82,6 @@ export function train(rows: readonly Row[], epochs: number): Float64Array {
   const weights = new Float64Array(BUCKETS * SLOTS);
   const accumulated = new Float64Array(BUCKETS * SLOTS);
   const feats = new Int32Array(FEATURES_PER_TOKEN);
-  const scores = new Float64Array(LABEL_COUNT);
   let step = 1;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const row of shuffled(rows, 17 + epoch)) {
@@ -93,7 +92,7 @@ export function train(rows: readonly Row[], epochs: number): Float64Array {
           continue;
         }
         features(row.tokens, i, previous, feats);
-        const guess = predict(weights, feats, scores);
+        const guess = predict(weights, feats);
         const gold = row.gold[i] ?? 0;
         if (guess !== gold) {
           for (const f of feats) {
