@@ -32,8 +32,6 @@ export const SIGNAL_NAMES: readonly string[] = [
 
 const ENGLISH_STOPWORDS =
   /\b(?:the|and|to|of|is|are|you|your|a|in|for|that|it|with|on|this|be|what|how|can|please)\b/gi;
-const LETTERS = /\p{L}/gu;
-const ASCII_LETTERS = /[a-z]/gi;
 
 /**
  * Whether the text is mostly not English. The n-gram classifier learnt from English data, so in
@@ -42,9 +40,22 @@ const ASCII_LETTERS = /[a-z]/gi;
  */
 export function foreignShare(text: string): number {
   const sample = text.length > 2000 ? text.slice(0, 2000) : text;
-  const letters = sample.match(LETTERS)?.length ?? 0;
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ascii++;
+    // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
+    else if (
+      c >= 0xc0 &&
+      !(c >= 0x2000 && c <= 0x2bff) &&
+      !(c >= 0x3000 && c <= 0x303f) &&
+      !(c >= 0xff00 && c <= 0xff20)
+    )
+      other++;
+  }
+  const letters = ascii + other;
   if (letters < 8) return 0;
-  const ascii = sample.match(ASCII_LETTERS)?.length ?? 0;
   if (ascii / letters < 0.7) return 1;
   const words = sample.split(/\s+/).length;
   const english = sample.match(ENGLISH_STOPWORDS)?.length ?? 0;

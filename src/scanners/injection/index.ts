@@ -8,7 +8,10 @@ import { loadModelFile } from './classifier.ts';
 import type { LoadedModel } from './classifier.ts';
 import { analyze, explain } from './detector.ts';
 
-export const MODEL_PATH = fileURLToPath(new URL('../../../models/injection.json', import.meta.url));
+/** The shipped model; `PARAPET_INJECTION_MODEL` selects another file (e.g. the licence-clean one). */
+export const MODEL_PATH =
+  process.env['PARAPET_INJECTION_MODEL'] ??
+  fileURLToPath(new URL('../../../models/injection.json', import.meta.url));
 
 let shipped: LoadedModel | undefined;
 

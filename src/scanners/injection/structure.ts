@@ -162,6 +162,7 @@ const IMPERATIVE_VERBS: ReadonlySet<string> = new Set([
   'отправь',
 ]);
 // Two-word openers and CJK request markers, checked with a prefix test.
+const PREFIX_FIRST_WORDS: ReadonlySet<string> = new Set(['make', 'do', "don't", 'break']);
 const IMPERATIVE_PREFIXES: readonly string[] = [
   'make sure',
   'do not',
@@ -268,9 +269,11 @@ function countImperatives(text: string, spans: { start: number; end: number; sig
     }
     const hit =
       (word !== undefined && IMPERATIVE_VERBS.has(word)) ||
-      IMPERATIVE_PREFIXES.some(
-        (p) => text.startsWith(p, at) || text.slice(at, at + p.length).toLowerCase() === p,
-      );
+      // Prefixes start with "make", "do", "don't", "break" or a CJK character: test only then.
+      ((word === undefined || PREFIX_FIRST_WORDS.has(word) || text.charCodeAt(at) >= 0x3000) &&
+        IMPERATIVE_PREFIXES.some(
+          (p) => text.startsWith(p, at) || text.slice(at, at + p.length).toLowerCase() === p,
+        ));
     if (!hit) continue;
     if (spans.length < 24) spans.push({ start: at, end: at + (word?.length ?? 1), signal: 'imperative' });
     if (++n >= 16) break;

@@ -122,11 +122,16 @@ function decodeRot13(s: string): string | undefined {
 const DECODERS: readonly {
   kind: PayloadKind;
   pattern: RegExp;
-  hint: RegExp;
+  hint: RegExp | ((runs: Runs, text: string) => boolean);
   decode: (s: string) => string | undefined;
 }[] = [
-  { kind: 'base64', pattern: BASE64, hint: /[\w+/-]{16}/, decode: decodeBase64 },
-  { kind: 'hex', pattern: HEX, hint: /[\da-f]{16}|\\x[\da-f]{2}/i, decode: decodeHex },
+  { kind: 'base64', pattern: BASE64, hint: (runs) => runs.base64 >= 16, decode: decodeBase64 },
+  {
+    kind: 'hex',
+    pattern: HEX,
+    hint: (runs, text) => runs.hex >= 16 || text.includes('\\x'),
+    decode: decodeHex,
+  },
   { kind: 'url-encoding', pattern: URL_ENCODED, hint: /%[\da-f]{2}/i, decode: decodeUrl },
   { kind: 'html-entities', pattern: HTML_ENTITIES, hint: /&#?\w{2,8};/, decode: decodeEntities },
   // ROT13 English almost always holds one of these ("the", "and", "you", "your", "all", …).
@@ -138,6 +143,36 @@ const DECODERS: readonly {
   },
 ];
 
+interface Runs {
+  /** Longest run of base64/base64url characters. */
+  readonly base64: number;
+  /** Longest run of hex digits. */
+  readonly hex: number;
+}
+
+/** One linear pass: the longest base64-alphabet and hex-digit runs (cheaper than two regex scans). */
+function longestRuns(text: string): Runs {
+  let b = 0;
+  let h = 0;
+  let bestB = 0;
+  let bestH = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    const lower = c >= 97 && c <= 122;
+    const upper = c >= 65 && c <= 90;
+    if (digit || lower || upper || c === 43 || c === 47 || c === 45 || c === 95) {
+      b++;
+      if (b > bestB) bestB = b;
+    } else b = 0;
+    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      h++;
+      if (h > bestH) bestH = h;
+    } else h = 0;
+  }
+  return { base64: bestB, hex: bestH };
+}
+
 /**
  * Encoded segments of `text` that decode to readable text, in order of position. Nested
  * encodings are not followed here; the caller scans each payload and may decode it again.
@@ -145,9 +180,10 @@ const DECODERS: readonly {
 export function decodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Payload[] {
   const found: Payload[] = [];
   let budget = limits.maxDecodedChars;
+  const runs = longestRuns(text);
   for (const { kind, pattern, hint, decode } of DECODERS) {
     // A cheap test first: most texts hold no encoded segment at all.
-    if (!hint.test(text)) continue;
+    if (!(typeof hint === 'function' ? hint(runs, text) : hint.test(text))) continue;
     for (const m of text.matchAll(pattern)) {
       if (found.length >= limits.maxPayloads || budget <= 0) break;
       const decoded = decode(m[0]);
