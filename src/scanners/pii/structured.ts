@@ -225,6 +225,7 @@ function findSsns(text: string, out: PiiCandidate[]): void {
 // ---- IP_ADDRESS ---------------------------------------------------------------------------------
 const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/g;
 const IPV6_CANDIDATE = /(?<![\w:])(?:[\dA-F]{1,4}|:)(?::[\dA-F]{0,4}){2,7}(?:\.\d{1,3}){0,3}(?![\w:])/gi;
+const IPV6_GATE = /:[\dA-F]{0,4}:/i;
 const VERSION_CONTEXT = /\b(?:version|v|ver|release|build)\s*$/i;
 
 function findIps(text: string, out: PiiCandidate[]): void {
@@ -239,7 +240,9 @@ function findIps(text: string, out: PiiCandidate[]): void {
       reason: versionLike ? 'IPv4-shaped version number' : 'IPv4 address',
     });
   }
-  if (!text.includes(':')) return;
+  // IPv6 needs two colons with at most four hex digits between them; the gate starts with a
+  // literal, which the regex engine finds quickly, and skips prose before the costlier pattern.
+  if (!IPV6_GATE.test(text)) return;
   for (const m of text.matchAll(IPV6_CANDIDATE)) {
     const value = m[0];
     if (isIP(value) !== 6 || value.replace(/[:.]/g, '').length < 3) continue;
