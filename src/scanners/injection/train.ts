@@ -356,17 +356,21 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
     [...rows, ...extra].map((r) => sparseFeatures(r.text)),
     [...ys, ...extra.map((r) => r.y)],
   );
-  const combiner = trainCombiner(
+  const fittedCombiner = trainCombiner(
     cv.signals,
     ys,
     rows.map((r) => combinerWeight(r)),
   );
-  // Thresholds on the out-of-fold scores of the shipped combiner's inputs: user input aims at 1% FPR
-  // on benign prompts; untrusted content at 2% FPR on benign documents and tool results.
-  const fullScores = cv.signals.map((s) => combine(combiner, s));
-  const benign = rows.flatMap((r, i) => (r.y === 0 ? [fullScores[i] ?? 0] : []));
-  const prompt = thresholdAtFpr(benign, 0.01);
-  const untrusted = Math.min(prompt, thresholdAtFpr(benign, 0.02));
+  // Operating points on the out-of-fold scores: user input at 1% FPR on benign rows; untrusted
+  // content at 2%. The combiner was fitted on balanced classes; shifting its bias (a prior shift,
+  // as for a deployment where attacks are rare) puts the 1%-FPR point at score 0.5, so a policy's
+  // `threshold: 0.5` means the same operating point as the default.
+  const fitted = cv.signals.map((s) => combine(fittedCombiner, s));
+  const benign = rows.flatMap((r, i) => (r.y === 0 ? [fitted[i] ?? 0] : []));
+  const shift = logit(thresholdAtFpr(benign, 0.01));
+  const combiner = { ...fittedCombiner, bias: round4(fittedCombiner.bias - shift) };
+  const prompt = 0.5;
+  const untrusted = Math.min(prompt, sigmoid(logit(thresholdAtFpr(benign, 0.02)) - shift));
   const hashes = Uint32Array.from(new Set(rows.map((r) => textHash(r.text)))).sort();
   const encoded = encodeWeights(linear.weights);
   const model: InjectionModelFile = {
@@ -385,6 +389,15 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
     trainingTextHashes: Buffer.from(hashes.buffer).toString('base64'),
   };
   return { model, rows, cv };
+}
+
+function logit(p: number): number {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
 }
 
 function round4(x: number): number {
