@@ -1,4 +1,6 @@
 import { pino } from 'pino';
+import { createToolGovernance } from '../agency/gateway.ts';
+import type { Approvals } from '../agency/approvals.ts';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { resolveConfig } from '../config/load.ts';
@@ -26,6 +28,8 @@ export interface RunningGateway {
 }
 
 export interface StartOptions {
+  /** Where `approve` tool calls wait for a human; without one they are denied. */
+  readonly approvals?: Approvals | undefined;
   /** Install SIGINT/SIGTERM (drain and exit) and SIGHUP (reload policies) handlers. Default true. */
   readonly signals?: boolean;
   readonly log?: Logger;
@@ -50,11 +54,24 @@ export async function startGateway(cli: CliOptions, options: StartOptions = {}):
         );
     },
   });
+  // Tool governance reads the same policies; the combined list is rebuilt only when a reload swaps
+  // the snapshot, so its compiled tool rules are cached per policy version.
+  let toolSource: readonly LoadedPolicy[] | undefined;
+  let toolPolicies: readonly LoadedPolicy[] = [];
+  const currentPolicies = (): readonly LoadedPolicy[] => {
+    if (policies.policies !== toolSource) {
+      toolSource = policies.policies;
+      toolPolicies = [...inline, ...toolSource];
+    }
+    return toolPolicies;
+  };
   const gateway = createGateway({
     config,
     getGuard: () => policies.current(),
     log,
     metrics: createMetrics(),
+    // Without an approvals store, calls that need approval are denied (fail closed).
+    tools: createToolGovernance({ policies: currentPolicies, approvals: options.approvals }),
   });
   let url: string;
   try {

@@ -108,6 +108,54 @@ describe('startGateway', () => {
     }
   });
 
+  it('governs tools from the same policies: a denied tool is never offered upstream', async () => {
+    const fake = await startFakeModel();
+    fake.script((_request, res) => {
+      sendJson(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-test', choices: [] });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'parapet-start-'));
+    writeFileSync(
+      join(dir, 'tools.yaml'),
+      [
+        'apiVersion: parapet.dev/v1alpha1',
+        'kind: GuardrailPolicy',
+        'metadata: { name: tools }',
+        'spec:',
+        '  match: { models: ["*"] }',
+        '  tools:',
+        '    default: deny',
+        '    rules: [{ name: search_docs, action: allow }]',
+      ].join('\n'),
+    );
+    const running = await startGateway(
+      { policy: [join(dir, 'tools.yaml')], upstream: fake.url, port: 0 },
+      { signals: false, log: silent },
+    );
+    try {
+      const tool = (name: string) => ({
+        type: 'function',
+        function: { name, parameters: { type: 'object', properties: {} } },
+      });
+      const answer = await chat(
+        running.url,
+        JSON.stringify({
+          model: 'gpt-test',
+          messages: [{ role: 'user', content: 'Find the refund policy.' }],
+          tools: [tool('search_docs'), tool('delete_user')],
+        }),
+      );
+      assert.equal(answer.status, 200);
+      const sent = fake.received.at(-1)!.json as { tools: { function: { name: string } }[] };
+      assert.deepEqual(
+        sent.tools.map((t) => t.function.name),
+        ['search_docs'],
+      );
+    } finally {
+      await running.stop();
+      await fake.close();
+    }
+  });
+
   it('refuses to start on a bad config or a bad policy, naming the problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parapet-start-'));
     writeFileSync(join(dir, 'parapet.yaml'), 'server: { port: "eighty" }\n');
