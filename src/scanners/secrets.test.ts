@@ -193,11 +193,12 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ['replicate-api-token', `r8_${rand(AN, 37)}`, '', 'r8_'],
   ['openai-style-api-key', `sk-${rand(AN, 48)}`, '', `sk-${'a'.repeat(48)}`],
   [
-    'facebook-access-token',
+    'facebook-app-token',
     `facebook ${rand('123456789', 1)}${rand(D, 15)}|${rand(URLSAFE, 27)}`,
     '',
-    'a | b',
+    `${rand('123456789', 1)}${rand(D, 15)}|${rand(URLSAFE, 27)}`,
   ],
+  ['facebook-access-token', `token=EAA${rand(AN, 120)}`, '', `token=EAA${rand(UP, 120)}`],
   ['gitlab-runner-registration-token', `GR1348941${rand(URLSAFE, 20)}`, '', 'GR134894112312312312312312312'],
   ['aws-bedrock-api-key', `ABSKQmVkcm9ja0FQSUtleS${rand(B64, 120)}`, '', 'ABSKQmVkcm9ja0FQSUtleS1EXAMPLE'],
   [

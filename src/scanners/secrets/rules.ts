@@ -167,7 +167,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entity: 'GITHUB_TOKEN',
     description:
       'GitHub token (ghp_ personal, gho_ OAuth, ghu_ user-to-server, ghs_ server-to-server, ghr_ refresh; 36 base62 characters)',
-    prefilter: ['gh'],
+    prefilter: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
     pattern: /\bgh[oprsu]_[\dA-Za-z]{36}(?![\dA-Za-z])/g,
     confidence: 0.97,
   },
@@ -184,7 +184,18 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entity: 'GITLAB_TOKEN',
     description:
       'GitLab token (glpat- personal, gldt- deploy, glrt- runner, glptt- trigger, glcbt- CI job, …)',
-    prefilter: ['gl'],
+    prefilter: [
+      'glpat-',
+      'gldt-',
+      'glrt-',
+      'glptt-',
+      'glcbt-',
+      'glsoat-',
+      'glffct-',
+      'glagent-',
+      'glimt-',
+      'gloas-',
+    ],
     pattern:
       /\bgl(?:pat|dt|rt|ptt|cbt|soat|ffct|agent|imt|oas)-[\w-]{20,64}(?:\.[\w-]{2,12}){0,2}(?![\w.-])/g,
     confidence: 0.95,
@@ -245,7 +256,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'vault-legacy-token',
     entity: 'VAULT_TOKEN',
     description: 'HashiCorp Vault legacy service token (s. + 24 characters) next to the word Vault',
-    prefilter: ['s.'],
+    // The context word is required, so it is also the prefilter.
+    prefilter: ['vault', 'Vault', 'VAULT'],
     pattern: /(?<![\w.])s\.[\dA-Za-z]{24}(?![\w.])/g,
     confidence: 0.85,
     context: /vault/i,
@@ -426,7 +438,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entity: 'SHOPIFY_TOKEN',
     description:
       'Shopify access / custom-app / private-app token or shared secret (shpat_, shpca_, shppa_, shpss_ + 32 hex)',
-    prefilter: ['shp'],
+    prefilter: ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
     pattern: /\bshp(?:at|ca|pa|ss)_[\dA-Fa-f]{32}(?![\dA-Za-z])/g,
     confidence: 0.97,
   },
@@ -441,11 +453,21 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'facebook-access-token',
     entity: 'FACEBOOK_TOKEN',
-    description: 'Facebook/Meta access token (EAA… user/page token, or app id|app secret)',
-    prefilter: ['EAA', '|'],
-    pattern: /(?<![\dA-Za-z])(?:EAA[\dA-Za-z]{90,300}|\d{15,16}\|[\w-]{27})(?![\w-])/g,
+    description: 'Facebook/Meta user or page access token (EAA + 90 or more characters)',
+    prefilter: ['EAA'],
+    pattern: /\bEAA[\dA-Za-z]{90,300}(?![\w-])/g,
     confidence: 0.85,
-    validate: (s) => !s.startsWith('EAA') || /[a-z]/.test(s.slice(3)),
+    validate: (s) => /[a-z]/.test(s.slice(3)),
+  },
+  {
+    id: 'facebook-app-token',
+    entity: 'FACEBOOK_TOKEN',
+    description: 'Facebook/Meta app access token (app id|app secret) next to the word Facebook',
+    // The context word is required, so it is also the prefilter.
+    prefilter: ['acebook', 'ACEBOOK'],
+    pattern: /(?<![\dA-Z])\d{15,16}\|[\w-]{27}(?![\w-])/gi,
+    confidence: 0.85,
+    context: /facebook/i,
   },
   // --- Payments ------------------------------------------------------------------------------
   {
