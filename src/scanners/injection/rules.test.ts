@@ -45,6 +45,7 @@ const BENIGN = [
   'Act as a travel guide for Lisbon and suggest three museums.',
   'The quarterly numbers are attached; let me know if anything is missing.',
   '| Year | Team | Wins |\n| 2001 | Kerry | 4 |',
+  'Dan and I aim to finish the report by Friday.',
 ];
 
 for (const text of BENIGN) {

@@ -200,21 +200,32 @@ function tokenFlood(text: string): RuleHit | undefined {
  * of one per pattern. Every part is a linted literal above, and an alternation of linear parts
  * stays linear.
  */
-const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp }[] = RULE_FAMILIES.map((f) => ({
-  id: f.id,
-  pattern: new RegExp(f.patterns.map((p) => `(?:${p.source})`).join('|'), 'gim'),
-}));
+const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp }[] = RULE_FAMILIES.flatMap((f) => {
+  // Case-sensitive parts (persona names such as "DAN" or "AIM") stay case-sensitive.
+  const groups = [f.patterns.filter((p) => p.ignoreCase), f.patterns.filter((p) => !p.ignoreCase)];
+  return groups
+    .filter((g) => g.length > 0)
+    .map((g) => ({
+      id: f.id,
+      pattern: new RegExp(
+        g.map((p) => `(?:${p.source})`).join('|'),
+        g[0]?.ignoreCase === true ? 'gim' : 'gm',
+      ),
+    }));
+});
 
 export function matchRules(text: string): RuleHit[] {
   const hits: RuleHit[] = [];
   const flood = tokenFlood(text);
   if (flood !== undefined) hits.push(flood);
+  const perFamily = new Map<RuleId, number>();
   for (const { id, pattern } of FAMILY_PATTERNS) {
     pattern.lastIndex = 0;
-    let n = 0;
     for (const m of text.matchAll(pattern)) {
+      const n = (perFamily.get(id) ?? 0) + 1;
+      if (n > MAX_HITS_PER_FAMILY) break;
+      perFamily.set(id, n);
       hits.push({ id, start: m.index, end: m.index + m[0].length });
-      if (++n >= MAX_HITS_PER_FAMILY) break;
     }
   }
   return hits;
