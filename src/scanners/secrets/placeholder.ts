@@ -59,6 +59,12 @@ function longestRepeat(value: string): number {
   return best;
 }
 
+function runCount(value: string): number {
+  let runs = 1;
+  for (let i = 1; i < value.length; i++) if (value[i] !== value[i - 1]) runs++;
+  return runs;
+}
+
 /** Longest run of characters that each follow the previous one in code order (abcdef, 123456). */
 function longestSequence(value: string): number {
   let best = 1;
@@ -80,5 +86,7 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_WORDS.test(value)) return true;
   if (longestRepeat(value) >= Math.max(6, value.length * 0.4)) return true;
   if (longestSequence(value) >= 8) return true;
+  // A handful of long runs (aaaaaaaaaa1111111111…) is typed, not generated.
+  if (value.length >= 16 && runCount(value) <= value.length / 4) return true;
   return new Set(value).size <= 3;
 }
