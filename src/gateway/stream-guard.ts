@@ -262,9 +262,9 @@ class StreamGuardState {
    * output checks say where a finding may still be growing, everything before that.
    */
   #target(channel: Channel): number {
-    const pendingStart = this.#options.output.pendingStart;
-    if (pendingStart === undefined) return channel.length - this.#holdback;
-    const pending = channel.offset + pendingStart(channel.text, channel.origin);
+    const { output } = this.#options;
+    if (output.pendingStart === undefined) return channel.length - this.#holdback;
+    const pending = channel.offset + output.pendingStart(channel.text, channel.origin);
     return Math.min(channel.length, Math.max(pending, channel.length - this.#holdback));
   }
 

@@ -2,6 +2,9 @@ import type { CheckDefinition } from '../core/scanner.ts';
 import { indirectInjection, promptInjection } from './prompt-injection.ts';
 import { piiInput, piiOutput } from './pii.ts';
 import { secretsInput, secretsOutput } from './secrets.ts';
+import { links } from './links.ts';
+import { systemPromptLeak } from './system-prompt-leak.ts';
+import { html } from './html.ts';
 
 /**
  * Every check a policy can name, one line each. The policy schema, its docs and the CRD schema
@@ -14,4 +17,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   piiOutput,
   secretsInput,
   secretsOutput,
+  links,
+  systemPromptLeak,
+  html,
 ];
