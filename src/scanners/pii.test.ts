@@ -10,6 +10,7 @@ const TRUE_CASES: readonly (readonly [PiiEntity, string, string])[] = [
   ['PHONE_NUMBER', 'Phone: +44 20 7946 0958', '+44 20 7946 0958'],
   ['PHONE_NUMBER', 'Mobile: 0688 843 79 56', '0688 843 79 56'],
   ['PHONE_NUMBER', 'desk +1-903-140-4508x769', '+1-903-140-4508x769'],
+  ['PHONE_NUMBER', 'or 0688 843 79 56 after six', '0688 843 79 56'], // national format, no context word
   ['CREDIT_CARD', 'card 4111 1111 1111 1111 exp 12/29', '4111 1111 1111 1111'],
   ['CREDIT_CARD', 'Amex 3400-000000-00009', '3400-000000-00009'],
   ['CREDIT_CARD', 'my card 501864667909 expired', '501864667909'], // 12-digit Maestro, in context

@@ -87,8 +87,13 @@ function phoneScore(candidate: string): { score: number; reason: string } | unde
       return { score: 0.55, reason: 'phone number (valid national numbering plan)' };
     }
   }
+  // Written the way national numbers are: a trunk-prefix 0 and separated digit groups.
+  if (TRUNK_GROUPED.test(candidate) && digits.length >= 9 && digits.length <= 12) {
+    return { score: 0.5, reason: 'national phone number format (trunk prefix, grouped digits)' };
+  }
   return { score: 0.3, reason: 'phone-like number' };
 }
+const TRUNK_GROUPED = /^\(?0\d{1,4}\)?[ .-]\d{2,4}(?:[ .-]\d{2,4}){1,3}$/;
 
 function findPhones(text: string, out: PiiCandidate[]): void {
   for (const m of text.matchAll(PHONE_CANDIDATE)) {
