@@ -39,6 +39,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
     registers: [registry],
   });
   const requestChildren = new Map<string, { inc(): void }>();
+  const latencyChildren = new Map<string, { observe(seconds: number): void }>();
   return {
     registry,
     request(route, status) {
@@ -54,7 +55,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Gatew
       for (const d of list) decisions.labels(d.rule, d.action, d.mode).inc();
     },
     upstreamLatency(upstream, seconds) {
-      latency.labels(upstream).observe(seconds);
+      let child = latencyChildren.get(upstream);
+      if (child === undefined) {
+        child = latency.labels(upstream);
+        latencyChildren.set(upstream, child);
+      }
+      child.observe(seconds);
     },
     inFlight(delta) {
       inFlight.inc(delta);
