@@ -37,8 +37,8 @@ describe('spansOf', () => {
     const t = tokenize('Ann Lee met Bob', true);
     // B-PER I-PER O B-PER
     assert.deepEqual(spansOf(t, Uint8Array.from([1, 2, 0, 1])), [
-      { kind: 1, start: 0, end: 7 },
-      { kind: 1, start: 12, end: 15 },
+      { kind: 1, start: 0, end: 7, firstToken: 0, lastToken: 1 },
+      { kind: 1, start: 12, end: 15, firstToken: 3, lastToken: 3 },
     ]);
   });
 });
@@ -58,6 +58,11 @@ describe('findNames (shipped model)', () => {
       );
     });
   }
+
+  it('ignores Title Case prose', () => {
+    assert.deepEqual(findNames('Please Summarize This Article About Climate Change'), []);
+    assert.deepEqual(findNames('The Quick Brown Fox Jumps Over The Lazy Dog'), []);
+  });
 
   it('reports no bare numbers and nothing in lower-case prose', () => {
     assert.deepEqual(findNames('The total is 1,234,567 dollars.'), []);

@@ -343,23 +343,48 @@ export function tag(tokens: Tokens, weights: ArrayLike<number>): Uint8Array {
 }
 
 /** Entity spans from BIO labels: a B- starts a span, an I- of the same kind extends it. */
-export function spansOf(tokens: Tokens, labels: Uint8Array): { kind: number; start: number; end: number }[] {
-  const out: { kind: number; start: number; end: number }[] = [];
-  let open: { kind: number; start: number; end: number } | undefined;
+export interface NameSpan {
+  /** 1 PER, 2 LOC, 3 ORG. */
+  kind: number;
+  start: number;
+  end: number;
+  firstToken: number;
+  lastToken: number;
+}
+
+/** Entity spans from BIO labels: a B- starts a span, an I- of the same kind extends it. */
+export function spansOf(tokens: Tokens, labels: Uint8Array): NameSpan[] {
+  const out: NameSpan[] = [];
+  let open: NameSpan | undefined;
   for (let i = 0; i < tokens.count; i++) {
     const label = labels[i] ?? 0;
-    const kind = (label + 1) >> 1; // 1 PER, 2 LOC, 3 ORG
+    const kind = (label + 1) >> 1;
     const inside = label !== 0 && label % 2 === 0;
     if (label === 0) {
       open = undefined;
     } else if (inside && open?.kind === kind) {
       open.end = tokens.end[i] ?? open.end;
+      open.lastToken = i;
     } else {
-      open = { kind, start: tokens.start[i] ?? 0, end: tokens.end[i] ?? 0 };
+      open = { kind, start: tokens.start[i] ?? 0, end: tokens.end[i] ?? 0, firstToken: i, lastToken: i };
       out.push(open);
     }
   }
   return out;
+}
+
+// Title Case prose ("The Quick Brown Fox Jumps Over The Lazy Dog", "Summarize This Article About…")
+// reads to the tagger like one long name; real names rarely hold two capitalised function words,
+// and names of people and organisations rarely run past six tokens.
+const MAX_NAME_TOKENS = 6;
+function looksLikeTitleCase(tokens: Tokens, span: NameSpan): boolean {
+  // Postal addresses (LOCATION) run long; people's and organisations' names do not.
+  if (span.kind !== 2 && span.lastToken - span.firstToken + 1 > MAX_NAME_TOKENS) return true;
+  let functionWords = 0;
+  for (let i = span.firstToken; i <= span.lastToken; i++) {
+    if (tokens.capitalOrDigit[i] === 1 && FUNCTION_WORDS.has(tokens.word[i] ?? 0)) functionWords++;
+  }
+  return functionWords >= 2;
 }
 
 interface ModelFile {
@@ -403,6 +428,7 @@ export function namesFromLabels(text: string, tokens: Tokens, labels: Uint8Array
     // A bare number (house number, postcode) counts only right next to a worded name span: on its
     // own it is just a number.
     if (worded[i] !== true && !spans.some((other, j) => worded[j] === true && near(span, other))) return;
+    if (looksLikeTitleCase(tokens, span)) return;
     const value = text.slice(span.start, span.end);
     out.push({
       entity,
