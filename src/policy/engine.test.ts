@@ -9,6 +9,7 @@ import { applyRewrites, type SpanRewrite } from '../core/guard.ts';
 import type { CheckDefinition, CheckOptions } from '../core/scanner.ts';
 import { checkOptions } from '../scanners/check-options.ts';
 import { compileGuard, mergeRewrites, type PseudonymSession } from './engine.ts';
+import { createPseudonymSession } from './pseudonyms.ts';
 import { DEFAULT_POLICY_NAME } from './default-policy.ts';
 import type { LoadedPolicy } from './load.ts';
 import { API_VERSION, KIND, type PolicyChecks } from './schema.ts';
@@ -402,5 +403,148 @@ describe('mergeRewrites', () => {
     ]);
     assert.deepEqual(mergeRewrites([r(0, 4), r(0, 9), r(1, 2)]), [r(0, 9)]);
     assert.deepEqual(mergeRewrites([]), []);
+  });
+});
+
+describe('compileGuard: request-aware scanners (forExchange)', () => {
+  // Each exchange's scanner finds the first word of the request; its edit appends " [seen]".
+  const echo: CheckDefinition = {
+    key: 'echo',
+    stage: 'output',
+    owasp: 'LLM07',
+    summary: 'finds the first word of the request',
+    defaultOrigins: ['assistant'],
+    actions: ['allow', 'block', 'redact'],
+    options: checkOptions(['allow', 'block', 'redact']),
+    create: () => ({
+      id: 'echo',
+      maxFindingLength: 100,
+      scan: () => [],
+      forExchange(conv) {
+        const first = conv.messages[0]?.segments[0];
+        const word = first?.text.split(' ')[0] ?? '';
+        const end = first?.text.length ?? 0;
+        return {
+          scanner: {
+            id: 'echo',
+            maxFindingLength: word.length,
+            scan: (text) => {
+              const at = text.indexOf(word);
+              return at < 0
+                ? []
+                : [{ type: 'echo', start: at, end: at + word.length, score: 1, reason: 'echo' }];
+            },
+            pendingStart: (text) => Math.max(0, text.length - 1),
+          },
+          inputEdits: first
+            ? [{ path: first.path, rewrites: [{ start: end, end, replacement: ' [seen]' }] }]
+            : [],
+        };
+      },
+    }),
+  };
+  const checks = [...CHECKS, echo];
+  const guardFor = (mode: Mode) =>
+    compileGuard(
+      [
+        {
+          ...policy('e', { mode, input: { first: { action: 'redact', word: 'key' } } }),
+          policy: {
+            ...policy('e', {}).policy,
+            spec: {
+              ...policy('e', {}).policy.spec,
+              mode,
+              input: withDefaults({ first: { action: 'redact', word: 'key' } }, 'input'),
+              output: { echo: echo.options.parse({ action: 'block' }) },
+            },
+          },
+        },
+      ],
+      { checks },
+    );
+
+  it('scans each exchange with its own scanner and merges its request edits with check rewrites', async () => {
+    const guard = guardFor('enforce');
+    const one = guard.begin(conversation('m', 'alpha key'), META);
+    const two = guard.begin(conversation('m', 'beta'), META);
+    const verdict = await one.checkInput();
+    assert.equal(verdict.edits.length, 1);
+    assert.equal(
+      applyRewrites('alpha key', verdict.edits[0]?.rewrites ?? []),
+      'alpha [REDACTED:WORD] [seen]',
+    );
+    assert.ok((await one.output.scan('said alpha', 'assistant')).block);
+    assert.equal((await two.output.scan('said alpha', 'assistant')).block, undefined);
+    assert.ok((await two.output.scan('said beta', 'assistant')).block);
+  });
+
+  it('leaves the request alone in monitor mode', async () => {
+    const verdict = await guardFor('monitor').begin(conversation('m', 'alpha'), META).checkInput();
+    assert.deepEqual(verdict.edits, []);
+  });
+
+  it('reports the earliest pending start, bounded by the hold-back', () => {
+    const output = guardFor('enforce').begin(conversation('m', 'alpha'), META).output;
+    // The exchange scanner says only the last character is pending; its hold-back is 5.
+    assert.equal(output.pendingStart?.('0123456789', 'assistant'), 9);
+    // A scanner without pendingStart holds its whole maxFindingLength.
+    const plain = compileGuard([policy('p', { output: { leak: { action: 'redact', word: 'abcd' } } })], {
+      checks: CHECKS,
+    }).begin(conversation('m', 'x'), META).output;
+    assert.equal(plain.pendingStart?.('0123456789', 'assistant'), 6);
+    assert.equal(plain.pendingStart('0123456789', 'tool_call_arguments'), 10);
+  });
+});
+
+describe('compileGuard: pseudonymisation with the real session', () => {
+  const p = policy('p', { input: { first: { action: 'pseudonymize', word: 'alice@example.com' } } });
+  const guard = compileGuard([p], { checks: CHECKS, pseudonymizer: createPseudonymSession });
+
+  it('replaces the value everywhere in the request, earlier answers and tool arguments included', async () => {
+    const conv: Conversation = {
+      ...conversation('m', 'mail alice@example.com', ['ok, alice@example.com noted', 'assistant']),
+    };
+    const withCall: Conversation = {
+      ...conv,
+      messages: [
+        ...conv.messages,
+        {
+          role: 'assistant',
+          toolCalls: [],
+          segments: [
+            {
+              text: '{"to":"alice@example.com"}',
+              role: 'assistant',
+              origin: 'tool_call_arguments',
+              path: ['messages', 2, 'tool_calls', 0, 'function', 'arguments'],
+              messageIndex: 2,
+            },
+          ],
+        },
+      ],
+    };
+    const exchange = guard.begin(withCall, META);
+    const verdict = await exchange.checkInput();
+    const texts = verdict.edits.map((e, i) =>
+      applyRewrites(withCall.messages[i]?.segments[0]?.text ?? '', e.rewrites),
+    );
+    assert.deepEqual(texts, ['mail <WORD_1>', 'ok, <WORD_1> noted', '{"to":"<WORD_1>"}']);
+    assert.equal(exchange.output.holdback, '<WORD_1>'.length);
+    const answer = '{"cc":"<WORD_1>"}';
+    const restored = await exchange.output.scan(answer, 'tool_call_arguments');
+    assert.equal(applyRewrites(answer, restored.rewrites), '{"cc":"alice@example.com"}');
+    assert.equal(exchange.output.pendingStart?.('write to <WORD', 'assistant'), 9);
+  });
+});
+
+describe('mergeRewrites: insertions', () => {
+  it('keeps an insertion before a span at the same offset and drops one inside a span', () => {
+    const merged = mergeRewrites([
+      { start: 0, end: 3, replacement: 'X' },
+      { start: 0, end: 0, replacement: '>' },
+      { start: 2, end: 2, replacement: '!' },
+      { start: 5, end: 5, replacement: '<' },
+    ]);
+    assert.equal(applyRewrites('abcde', merged), '>Xde<');
   });
 });
