@@ -511,3 +511,70 @@ describe('guardResponseBody', () => {
     assert.equal(result.block?.rule, 'p/output.block');
   });
 });
+
+/** The fake guard with `pendingStart`: every finding is a run of [A-Z0-9-], so only a trailing run is pending. */
+class PendingGuard extends FakeGuard {
+  pendingStart(text: string): number {
+    let at = text.length;
+    while (at > 0 && /[A-Z0-9-]/.test(text.charAt(at - 1))) at--;
+    return Math.max(at, text.length - this.holdback);
+  }
+}
+
+describe('guardStream with pendingStart', () => {
+  it('releases settled text at once: the first delta leaves before the second is read', async () => {
+    const log: string[] = [];
+    async function* source(): AsyncGenerator<SseEvent> {
+      for (const text of ['Hello ', 'there ', 'SEC', 'RET-ABC123 ok']) {
+        log.push(`pull ${text}`);
+        await Promise.resolve();
+        yield openaiChunk(text);
+      }
+      yield openaiChunk('', 'stop');
+      yield DONE;
+    }
+    let out = '';
+    for await (const text of guardStream(source(), chat(new PendingGuard(100)))) {
+      log.push(`out ${chatContents(text).join('')}`);
+      out += text;
+    }
+    assert.deepEqual(log.slice(0, 4), ['pull Hello ', 'out Hello ', 'pull there ', 'out there ']);
+    assert.equal(chatContents(out).join(''), 'Hello there [REDACTED] ok');
+  });
+
+  it('produces the fully rewritten text for any chunking, as with the plain hold-back', async () => {
+    const answer = 'a SECRET-AAAAAA b SECRET-BBBBBB c BLOCK end SECRET-DDDDDD '.repeat(3);
+    const expected = answer.replace(/SECRET-[A-Z]{6}/g, '[REDACTED]');
+    let seed = 11;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 100; round++) {
+      const events: SseEvent[] = [];
+      for (let at = 0; at < answer.length;) {
+        const size = 1 + random(9);
+        events.push(openaiChunk(answer.slice(at, at + size)));
+        at += size;
+      }
+      events.push(openaiChunk('', 'stop'), DONE);
+      const out = await collect(guardStream(fromArray(events), chat(new PendingGuard(round % 2 ? 13 : 100))));
+      assert.equal(chatContents(out).join(''), expected, `round ${round}`);
+    }
+  });
+
+  it('still blocks a split block word and never releases it', async () => {
+    const events = [
+      openaiChunk('ok then '),
+      openaiChunk('BLO'),
+      openaiChunk('CKME now'),
+      openaiChunk('', 'stop'),
+      DONE,
+    ];
+    const out = await collect(guardStream(fromArray(events), chat(new PendingGuard(100))));
+    const text = chatContents(out).join('');
+    assert.ok(text.startsWith('ok then '));
+    assert.ok(!text.includes('BLO'));
+    assert.match(text, /answer stopped/);
+  });
+});
