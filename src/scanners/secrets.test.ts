@@ -189,6 +189,14 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
   ['stripe-test-key', `sk_test_${rand(AN, 24)}`, '', 'sk_test_'],
   ['stripe-webhook-secret', `whsec_${rand(AN, 32)}`, '', 'whsec_'],
   ['square-token', `sq0atp-${rand(URLSAFE, 22)}`, '', 'sq0atp-'],
+  ['facebook-app-secret', `facebook_app_secret = "${rand(HEX, 32)}"`, '', `md5sum ${rand(HEX, 32)}`],
+  [
+    'curl-basic-auth',
+    `curl --user=deploy:${rand(AN, 14)} https://x.example.com`,
+    '',
+    'curl --user=$USER:$PASS https://x',
+  ],
+  ['curl-basic-auth', `curl -uadmin:${rand(AN, 14)} https://x.example.com`, '', 'curl -uadmin: https://x'],
   ['heroku-api-key', `HEROKU_API_KEY=HRKU-AA${rand(URLSAFE, 58)}`, '', 'HRKU-AAxxxx'],
   [
     'octopus-deploy-api-key',

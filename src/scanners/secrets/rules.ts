@@ -558,12 +558,23 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'facebook-app-token',
     entity: 'FACEBOOK_TOKEN',
-    description: 'Facebook/Meta app access token (app id|app secret) next to the word Facebook',
+    description:
+      'Facebook/Meta app access token (app id|app secret, also URL-encoded) next to the word Facebook',
     // The context word is required, so it is also the prefilter.
     prefilter: ['acebook', 'ACEBOOK'],
-    pattern: /(?<![\dA-Z])\d{15,16}\|[\w-]{27}(?![\w-])/gi,
+    pattern: /(?<![\dA-Z])\d{15,16}(?:\||%7C)[\w-]{27,40}(?![\w-])/gi,
     confidence: 0.85,
     context: /facebook/i,
+  },
+  {
+    id: 'facebook-app-secret',
+    entity: 'FACEBOOK_TOKEN',
+    description: 'Facebook/Meta app secret (32 hex) next to the word Facebook',
+    prefilter: ['acebook', 'ACEBOOK'],
+    pattern: /(?<![\dA-Za-z])[\da-f]{32}(?![\dA-Za-z])/g,
+    confidence: 0.85,
+    context: /facebook/i,
+    minEntropy: 3,
   },
   // --- Payments ------------------------------------------------------------------------------
   {

@@ -110,9 +110,10 @@ export function findConnectionStringPasswords(text: string, out: SecretCandidate
   }
 }
 
-// `curl -u user:password` / `--user user:password` (HTTP basic credentials on a command line).
+// `curl -u user:password`, `-uuser:password`, `--user user:password`, `--user=user:password`
+// (HTTP basic credentials on a command line).
 const CURL_USER =
-  /(?<=\s)(?:-u|--user)\s{1,4}(?<value>"[^"\n]{1,200}"(?::"[^"\n]{1,200}")?|'[^'\n]{1,200}'|[^\s"']{1,200})/g;
+  /(?<=\s)(?:-u\s{0,4}|--user(?:=|\s{1,4}))(?<value>"[^"\n]{1,200}"(?::"[^"\n]{1,200}")?|'[^'\n]{1,200}'|[^\s"']{1,200})/g;
 
 function unquote(value: string): string {
   return value.replace(/^["']|["']$/g, '').replace(/":"/, ':');
