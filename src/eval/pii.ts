@@ -85,6 +85,7 @@ export const GOLD_TO_ENTITY: Readonly<Record<string, string>> = {
   US_SSN: 'US_SSN',
   IP_ADDRESS: 'IP_ADDRESS',
   US_DRIVER_LICENSE: 'US_DRIVER_LICENSE',
+  CRYPTO: 'CRYPTO',
   PERSON: 'PERSON',
   GPE: 'LOCATION',
   STREET_ADDRESS: 'LOCATION',
