@@ -50,7 +50,7 @@ describe('evaluatePiiRows', () => {
         ? [
             { type: 'PERSON', start: 0, end: 3 },
             { type: 'LOCATION', start: 10, end: 14 },
-            { type: 'CRYPTO', start: 0, end: 1 },
+            { type: 'DATE_OF_BIRTH', start: 0, end: 1 },
           ]
         : [{ type: 'PERSON', start: 0, end: 3 }],
     );
