@@ -5,7 +5,6 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiStyle, Endpoint } from '../core/conversation.ts';
-import { REWRITE_ACTIONS } from '../core/decision.ts';
 import type { Decision } from '../core/decision.ts';
 import { errorBody, ParapetError, policyViolation } from '../core/errors.ts';
 import type { Exchange, Guard } from '../core/guard.ts';
@@ -329,8 +328,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (guarded.decisions.length > 0) metrics.decisions(guarded.decisions);
     if (guarded.block) throw policyViolation(guarded.block);
     // Unchanged answers go out as the upstream's own bytes: no re-serialisation drift.
-    const rewritten =
-      translator !== undefined || toolChecked !== undefined || guarded.decisions.some(isEnforcedRewrite);
+    const rewritten = translator !== undefined || toolChecked !== undefined || guarded.changed;
     return void reply
       .code(response.status)
       .type('application/json')
@@ -465,10 +463,6 @@ function logFailure(log: Logger, requestId: string, failure: ParapetError, cause
   } else if (failure.status >= 500) {
     log.warn({ requestId, code: failure.code, message: failure.message }, 'upstream failed');
   }
-}
-
-function isEnforcedRewrite(decision: Decision): boolean {
-  return decision.mode === 'enforce' && REWRITE_ACTIONS.has(decision.action);
 }
 
 async function readBounded(response: UpstreamResponse): Promise<Buffer> {

@@ -36,6 +36,11 @@ export interface ResponseGuardResult {
   readonly decisions: Decision[];
   /** The enforced block that stopped the answer; the body must then not reach the client. */
   readonly block?: Decision;
+  /**
+   * True when a rewrite changed the body, also one no decision reports (pseudonyms restored):
+   * the body must then be re-serialised rather than forwarded as the upstream's bytes.
+   */
+  readonly changed: boolean;
 }
 
 /** Scan every output text of a complete response and apply enforced rewrites in place. */
@@ -45,12 +50,14 @@ export async function guardResponseBody(
 ): Promise<ResponseGuardResult> {
   const { adapter, endpoint, output } = options;
   const decisions: Decision[] = [];
-  if (output.passthrough) return { body, decisions };
+  if (output.passthrough) return { body, decisions, changed: false };
+  let changed = false;
   for (const text of adapter.responseTexts(endpoint, body)) {
     const verdict = await output.scan(text.text, text.origin);
     decisions.push(...verdict.decisions);
-    if (verdict.block !== undefined) return { body, decisions, block: verdict.block };
+    if (verdict.block !== undefined) return { body, decisions, block: verdict.block, changed };
     if (verdict.rewrites.length === 0) continue;
+    changed = true;
     const current = getAtPath(body, text.path);
     if (typeof current === 'string') {
       setAtPath(body, text.path, applyRewrites(current, verdict.rewrites));
@@ -61,10 +68,10 @@ export async function guardResponseBody(
     try {
       setAtPath(body, text.path, rewriteSerialised(current, { path: text.path, rewrites: verdict.rewrites }));
     } catch {
-      return { body, decisions, block: brokenToolInput(verdict.decisions) };
+      return { body, decisions, block: brokenToolInput(verdict.decisions), changed };
     }
   }
-  return { body, decisions };
+  return { body, decisions, changed };
 }
 
 function brokenToolInput(decisions: readonly Decision[]): Decision {
