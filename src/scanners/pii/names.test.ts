@@ -59,6 +59,12 @@ describe('findNames (shipped model)', () => {
     });
   }
 
+  it('never reports punctuation on its own (markdown tables)', () => {
+    const table =
+      '| Team | Coach |\n| --- | --- |\n| Florida Gators | Urban Meyer |\n| Alabama | Nick Saban |';
+    for (const c of findNames(table)) assert.match(table.slice(c.start, c.end), /[\p{L}\p{N}]/u);
+  });
+
   it('ignores Title Case prose', () => {
     assert.deepEqual(findNames('Please Summarize This Article About Climate Change'), []);
     assert.deepEqual(findNames('The Quick Brown Fox Jumps Over The Lazy Dog'), []);

@@ -406,6 +406,7 @@ function loadModel(): Int16Array {
 
 let model: Int16Array | undefined;
 const HAS_LETTER = /\p{L}/u;
+const HAS_DIGIT = /\p{N}/u;
 const SENTENCE_STOP = /\p{Ll}{3}\.$/u;
 const NAME_SCORE = 0.75;
 const KIND_TO_LABEL = [0, 1, 3, 5];
@@ -426,8 +427,11 @@ export function namesFromLabels(text: string, tokens: Tokens, labels: Uint8Array
     const entity = ENTITY_OF[KIND_TO_LABEL[span.kind] ?? 0];
     if (entity === undefined) return;
     // A bare number (house number, postcode) counts only right next to a worded name span: on its
-    // own it is just a number.
-    if (worded[i] !== true && !spans.some((other, j) => worded[j] === true && near(span, other))) return;
+    // own it is just a number. Punctuation alone (table pipes) never counts.
+    if (worded[i] !== true) {
+      const numeric = HAS_DIGIT.test(text.slice(span.start, span.end));
+      if (!numeric || !spans.some((other, j) => worded[j] === true && near(span, other))) return;
+    }
     if (looksLikeTitleCase(tokens, span)) return;
     const value = text.slice(span.start, span.end);
     out.push({
