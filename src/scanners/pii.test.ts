@@ -19,6 +19,7 @@ const TRUE_CASES: readonly (readonly [PiiEntity, string, string])[] = [
   ['IBAN_CODE', 'my iban is gb82west12345698765432', 'gb82west12345698765432'],
   ['US_SSN', 'SSN 536-22-8745', '536-22-8745'],
   ['US_SSN', 'social security number 536228745', '536228745'],
+  ['US_SSN', 'id 536 22 8745 on file', '536 22 8745'],
   ['IP_ADDRESS', 'server 192.168.1.20 is down', '192.168.1.20'],
   ['IP_ADDRESS', 'ping 2001:db8::8a2e:370:7334 now', '2001:db8::8a2e:370:7334'],
   ['URL_CREDENTIALS', 'clone https://admin:S3cr3tPass@git.example.com/repo', 'admin:S3cr3tPass'],

@@ -216,7 +216,8 @@ function findSsns(text: string, out: PiiCandidate[]): void {
     const [, area = '', separator = '', group = '', serial = ''] = m;
     if (!ssnValid(area, group, serial)) continue;
     const context = hasContext(text, m.index, m.index + m[0].length, SSN_CONTEXT);
-    const base = separator === '-' ? 0.65 : 0.2;
+    // The 3-2-4 grouping is the SSN's own; without separators it is just nine digits.
+    const base = separator === '-' ? 0.65 : separator === ' ' ? 0.55 : 0.2;
     out.push({
       entity: 'US_SSN',
       start: m.index,
