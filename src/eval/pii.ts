@@ -181,4 +181,7 @@ export async function evaluatePii(dataPath: string, opts: { write: (line: string
   );
   opts.write(`pii eval on ${dataPath}: ${result.rows} rows, overlap match`);
   writePiiEvaluation(result, opts.write);
+  opts.write(
+    'note: the shipped name tagger was trained on presidio-research synthetic rows; on those rows its PERSON/LOCATION/ORGANIZATION scores are optimistic (held-out numbers: npm run bench -- sensitive)',
+  );
 }
