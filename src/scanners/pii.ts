@@ -102,26 +102,20 @@ const entityName = z.string().transform((name, ctx) => {
   return entity;
 });
 
-function piiOptions<
-  A extends readonly ['allow', ...('block' | 'redact' | 'mask' | 'hash' | 'pseudonymize')[]],
->(actions: A) {
-  return checkOptions(actions).extend({
-    entities: z.array(entityName).min(1).optional(),
-    thresholds: z
-      .record(z.string(), z.number().min(0).max(1))
-      .optional()
-      .superRefine((map, ctx) => {
-        for (const name of Object.keys(map ?? {})) {
-          if (!entityName.safeParse(name).success) {
-            ctx.addIssue({ code: 'custom', path: [name], message: `unknown PII entity "${name}"` });
-          }
-        }
-      }),
-  });
-}
-
 const PII_ACTIONS = ['allow', 'block', 'redact', 'mask', 'hash', 'pseudonymize'] as const;
-const piiOptionsSchema = piiOptions(PII_ACTIONS);
+const piiOptionsSchema = checkOptions(PII_ACTIONS).extend({
+  entities: z.array(entityName).min(1).optional(),
+  thresholds: z
+    .record(z.string(), z.number().min(0).max(1))
+    .optional()
+    .superRefine((map, ctx) => {
+      for (const name of Object.keys(map ?? {})) {
+        if (!entityName.safeParse(name).success) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `unknown PII entity "${name}"` });
+        }
+      }
+    }),
+});
 type PiiCheckOptions = z.infer<typeof piiOptionsSchema>;
 
 function thresholdsOf(
