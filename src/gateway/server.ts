@@ -459,10 +459,21 @@ function invalidJson(raw: Buffer): ParapetError {
 
 function logFailure(log: Logger, requestId: string, failure: ParapetError, cause: unknown): void {
   if (failure.code === 'internal_error') {
-    log.error({ requestId, err: cause }, 'request failed');
+    log.error({ requestId, error: describeUnexpected(cause) }, 'request failed');
   } else if (failure.status >= 500) {
     log.warn({ requestId, code: failure.code, message: failure.message }, 'upstream failed');
   }
+}
+
+/**
+ * What may be logged about an unexpected error: its name, code and stack frames. Not its message:
+ * messages can quote their input (V8's JSON errors quote the text), and logs never hold prompts.
+ */
+export function describeUnexpected(error: unknown): Record<string, string> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as NodeJS.ErrnoException).code;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return { name: error.name, ...(code === undefined ? {} : { code }), stack: frames.join('\n') };
 }
 
 async function readBounded(response: UpstreamResponse): Promise<Buffer> {
