@@ -5,6 +5,7 @@ import { checkOptions } from './check-options.ts';
 import { PII_ALIASES, PII_ENTITIES, type PiiCandidate, type PiiEntity } from './pii/entities.ts';
 import { findStructured } from './pii/structured.ts';
 import { findNames } from './pii/names.ts';
+import { findJsonNames } from './pii/json-fields.ts';
 
 export { PII_ENTITIES, type PiiEntity } from './pii/entities.ts';
 
@@ -62,7 +63,7 @@ export function createPiiDetector(options: PiiScanOptions = {}): (text: string) 
   const thresholdOf = (entity: PiiEntity): number => options.thresholds?.[entity] ?? fallback;
   return (text) => {
     const candidates = findStructured(text);
-    if (names) candidates.push(...nameFinder(text));
+    if (names) candidates.push(...nameFinder(text), ...findJsonNames(text));
     const passing = candidates.filter((c) => wanted.has(c.entity) && c.score >= thresholdOf(c.entity));
     return resolveOverlaps(passing).map((c) => ({
       type: `pii.${c.entity.toLowerCase()}`,
