@@ -292,6 +292,12 @@ const CONTEXT_CASES: readonly (readonly [string, string, string, string])[] = [
     'password = os.environ["DB_PASSWORD"]',
   ],
   ['generic-secret', `"api_key": "${rand(AN, 24)}"`, '', 'password_min_length = 12'],
+  [
+    'generic-secret',
+    `if password == "${rand(LO, 4)}${rand(D, 3)}${rand(UP, 2)}":`,
+    '',
+    'if password == other_password:',
+  ],
 ];
 
 describe('context-gated and structural detectors', () => {
@@ -352,6 +358,8 @@ describe('findings', () => {
   it('reports nothing on ordinary prose and code', () => {
     for (const text of [
       'The token_type is "bearer" and expires_in is 3600.',
+      'password = "i dont like you, jacob"',
+      '    if password == provided_password:',
       'const password = await prompt("Password: ");',
       'commit 3f786850e387550fdab836ed7e6dc881de23001b',
       'uuid 550e8400-e29b-41d4-a716-446655440000',

@@ -183,6 +183,7 @@ export function findAuthorizationHeaders(text: string, out: SecretCandidate[]): 
 // ---- Generic: a secret-sounding key name assigned a random-looking value -------------------------
 const SECRET_KEY_NAME =
   /passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|credential|private[_-]?key|signing[_-]?key|encryption[_-]?key/gi;
+const SECRET_WORD = /passw(?:or)?d|secret|token/i;
 // Names that contain a secret word but hold something else (ids, URLs, file names, sizes, …).
 const NOT_A_SECRET_NAME =
   /(?:id|ids|name|names|url|uri|endpoint|file|path|dir|type|length|len|size|count|expiry|expires|expiration|ttl|header|field|prompt|policy|hint|label|format|method|mode|version|enabled|required|min|max|limit|regex|pattern|provider|store|manager|service|_at)["']?$|csrf|xsrf|authenticity|^(?:no|is|has|use|show)[_-]/i;
@@ -238,8 +239,12 @@ export function findGenericSecrets(text: string, out: SecretCandidate[]): void {
     const span = valueAt(text, keyEnd + assignment[0].length);
     if (span === undefined) continue;
     const value = text.slice(span.start, span.end);
+    // `==` compares; only a quoted literal on its right is a hard-coded credential.
+    if (assignment[0].includes('==') && !/["'`]$/.test(assignment[0])) continue;
     const isPassword = /pass|pwd/i.test(m[0]);
     if (value.length < (isPassword ? 6 : 12) || isPlaceholder(value) || LOOKS_LIKE_CODE.test(value)) continue;
+    // Prose ("i dont like you") and names of other variables (`provided_password`) are not values.
+    if (/\s/.test(value) || SECRET_WORD.test(value)) continue;
     const entropy = shannonEntropy(value);
     const random = entropy >= 3.5 && charClasses(value) >= 2;
     const passwordLike = isPassword && charClasses(value) >= 2 && entropy >= 2.5;
