@@ -21,6 +21,13 @@ const RAW_BYTES_PER_TEXT_UNIT = 64;
 /** Left context scanned before the finalised offset; findings only need a few characters. */
 const MAX_CONTEXT = 1024;
 
+/**
+ * Left context when scanning on every delta (`pendingStart`): each scan reads context plus the
+ * few held characters, so the context dominates its cost. Checks read at most 64–128 characters
+ * before a finding (key names, context words).
+ */
+const MAX_CONTEXT_PER_DELTA = 256;
+
 /** Largest batch of text finalised per scan; more text per scan means fewer rescans of the window. */
 const MAX_SCAN_STEP = 512;
 
@@ -204,9 +211,13 @@ class StreamGuardState {
     this.#holdback = Math.max(0, options.output.holdback);
     this.#maxHeldText = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
     this.#maxHeldRaw = this.#maxHeldText * RAW_BYTES_PER_TEXT_UNIT;
-    this.#context = Math.min(this.#holdback, this.#maxHeldText, MAX_CONTEXT);
-    this.#step = Math.max(1, Math.min(Math.ceil(this.#holdback / 8), MAX_SCAN_STEP));
     this.#pending = options.output.pendingStart !== undefined;
+    this.#context = Math.min(
+      this.#holdback,
+      this.#maxHeldText,
+      this.#pending ? MAX_CONTEXT_PER_DELTA : MAX_CONTEXT,
+    );
+    this.#step = Math.max(1, Math.min(Math.ceil(this.#holdback / 8), MAX_SCAN_STEP));
   }
 
   async push(event: SseEvent): Promise<string[]> {

@@ -36,7 +36,12 @@ const KEY_WORDS = [
 const LITERALS: readonly string[] = [
   ...new Set([...SECRET_RULES.flatMap((r) => r.prefilter), PEM_BEGIN]),
 ].filter((l) => l.length > 0);
-const LOWER_LITERALS = [...new Set([...LITERALS.map((l) => l.toLowerCase()), ...KEY_WORDS])];
+/** Any rule literal or key name, as one alternation of escaped literals (compiled once). */
+const CONTEXT_PATTERN = new RegExp(
+  [...new Set([...LITERALS.map((l) => l.toLowerCase()), ...KEY_WORDS])]
+    .map((l) => l.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&'))
+    .join('|'),
+);
 
 export function secretsPendingStart(text: string): number {
   const begin = text.lastIndexOf(PEM_BEGIN);
@@ -57,8 +62,7 @@ function couldBeSecret(token: string, before: string): boolean {
   while (end > 0 && isSentencePunctuation(token.charCodeAt(end - 1))) end--;
   for (let i = 0; i < end; i++) if (!isLetter(token.charCodeAt(i))) return true;
   for (const literal of LITERALS) if (literal.startsWith(token) || token.includes(literal)) return true;
-  const context = before.toLowerCase();
-  return LOWER_LITERALS.some((literal) => context.includes(literal));
+  return CONTEXT_PATTERN.test(before.toLowerCase());
 }
 
 function isLetter(code: number): boolean {

@@ -21,8 +21,11 @@ const N = 5;
 const CANARY_HEX = 16;
 /** A run of copied words longer than this is reported in pieces (each still a leak). */
 const MAX_RUN = 1024;
-/** Only the tail of a text is read when deciding what is still pending. */
-const PENDING_TAIL = 2048;
+/**
+ * Only the tail of a text is read when deciding what is still pending: the shortest that holds
+ * the trailing copied run, usually the first (it runs on every streamed delta).
+ */
+const PENDING_TAILS = [64, 512, 2048];
 const WORD = /[\p{L}\p{N}]+/gu;
 
 const optionsSchema = checkOptions(['allow', 'block', 'redact']).extend({
@@ -97,8 +100,10 @@ function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, mi
   const enough = Math.max(2, Math.min(minMatches, Math.ceil(grams.size / 2)));
   // The first 1..N-1 words of every 5-gram: trailing words that begin one may be a copy starting.
   const prefixes = new Set<string>();
+  const vocabulary = new Set<string>();
   for (const gram of grams) {
     const parts = gram.split(' ');
+    for (const part of parts) vocabulary.add(part);
     for (let k = 1; k < N; k++) prefixes.add(parts.slice(0, k).join(' '));
   }
 
@@ -118,7 +123,7 @@ function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, mi
         });
       }
     }
-    if (grams.size > 0) findings.push(...overlapFindings(text, grams, enough));
+    if (grams.size > 0) findings.push(...overlapFindings(text, grams, vocabulary, enough));
     return findings.sort((a, b) => a.start - b.start);
   };
 
@@ -133,7 +138,16 @@ function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, mi
     if (grams.size === 0) return pending;
     // Trailing words that begin a 5-gram of the prompt may be a copy starting, and a trailing run
     // of copied 5-grams may grow into a leak: both stay held until they end.
-    const tailStart = Math.max(0, text.length - PENDING_TAIL);
+    for (const tail of PENDING_TAILS) {
+      const start = copyPendingStart(text, tail);
+      if (start !== undefined) return Math.min(pending, start);
+    }
+    return 0;
+  };
+
+  /** Undefined when a copied run may reach back beyond the `tail` characters read. */
+  const copyPendingStart = (text: string, tail: number): number | undefined => {
+    const tailStart = Math.max(0, text.length - tail);
     const list = words(text.slice(tailStart));
     let first = list.length;
     for (let j = Math.max(0, list.length - (N - 1)); j < list.length; j++) {
@@ -150,23 +164,36 @@ function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, mi
       }
     }
     for (let g = list.length - N; g >= 0 && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
+    if (first === 0 && tailStart > 0) return undefined;
     const word = list[first];
-    return word === undefined ? pending : Math.min(pending, tailStart + word.start);
+    return word === undefined ? text.length : tailStart + word.start;
   };
 
   return { id: 'output.systemPromptLeak', maxFindingLength: MAX_RUN, scan, pendingStart };
 }
 
-function overlapFindings(text: string, grams: ReadonlySet<string>, enough: number): Finding[] {
+function overlapFindings(
+  text: string,
+  grams: ReadonlySet<string>,
+  vocabulary: ReadonlySet<string>,
+  enough: number,
+): Finding[] {
   const list = words(text);
   const runs: { start: number; end: number; count: number }[] = [];
   const matched = new Set<string>();
-  for (let i = 0; i + N <= list.length; i++) {
-    const gram = gramAt(list, i);
+  // Most answer words are not in the prompt: a word outside its vocabulary rules out the
+  // five 5-grams that contain it, before any string is built.
+  let known = 0;
+  for (let i = 0; i < list.length; i++) {
+    const word = list[i];
+    known = word !== undefined && vocabulary.has(word.text) ? known + 1 : 0;
+    if (known < N) continue;
+    const at = i - N + 1;
+    const gram = gramAt(list, at);
     if (!grams.has(gram)) continue;
     matched.add(gram);
-    const start = list[i]?.start ?? 0;
-    const end = list[i + N - 1]?.end ?? start;
+    const start = list[at]?.start ?? 0;
+    const end = word?.end ?? start;
     const last = runs.at(-1);
     if (last !== undefined && start < last.end && end - last.start <= MAX_RUN) {
       last.end = end;
