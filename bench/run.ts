@@ -4,6 +4,8 @@
  */
 const BENCHES: readonly { readonly name: string; readonly module: string }[] = [
   { name: 'gateway', module: './gateway.ts' },
+  { name: 'policy', module: './policy.ts' },
+  { name: 'stream-guard', module: './stream-guard.ts' },
   { name: 'agency', module: './agency.ts' },
   { name: 'injection', module: './injection.ts' },
   { name: 'sensitive', module: './sensitive.ts' },
