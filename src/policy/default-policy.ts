@@ -19,7 +19,9 @@ const DEFAULT_CHECKS: Readonly<Record<Stage, Readonly<Record<string, Readonly<Re
   },
   output: {
     secrets: { action: 'redact' },
-    links: { action: 'redact' },
+    // Exfiltration links: images and embeds (fetched without a click) and links whose URL carries
+    // data; an ordinary link to another host scores 0.5 and stays (docs/output-handling.md).
+    links: { action: 'redact', threshold: 0.6 },
     systemPromptLeak: { action: 'block' },
   },
 };
