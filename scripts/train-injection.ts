@@ -38,7 +38,7 @@ const { model, rows, cv } = buildModel(
 writeFileSync(values.out, JSON.stringify(model) + '\n');
 
 log(`\nheld-out folds (${folds}-fold CV; classifier and combiner never saw the scored row)`);
-log('thresholds: per fold, at 1% FPR on the training folds (the shipped model maps that point to 0.5)');
+log('thresholds: per fold, at 2% FPR on the training folds (the shipped model maps that point to 0.5)');
 const dev = rows.flatMap((r, i) =>
   r.source === TEMPLATE_SOURCE
     ? []

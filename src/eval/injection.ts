@@ -56,7 +56,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
     const folds = opts.folds ?? 5;
     write(
       `mode: held-out folds — ${folds}-fold cross-validation, the detector is retrained per fold in-process on the ` +
-        `other folds (plus the project's own templates); classifier, combiner and the 1%-FPR threshold never see the scored fold`,
+        `other folds (plus the project's own templates); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
     );
     const templates = projectTemplates();
     const all = [...rows, ...templates];
@@ -85,7 +85,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
   }
   write('');
   for (const line of metricsTable(scored, model.thresholds.prompt)) write(line);
-  write('(attack kinds are scored against all benign rows; TPR@1%FPR sets its threshold on these rows)');
+  write('(attack kinds are scored against all benign rows; TPR@1%/2%FPR set their thresholds on these rows)');
   write('');
   for (const line of latencyLines(rows.filter((r) => r.source !== TEMPLATE_SOURCE))) write(line);
   return Promise.resolve();

@@ -8,6 +8,8 @@ import { decodedPayloads, normalize } from '../normalize/index.ts';
 import type { Normalized, Payload } from '../normalize/index.ts';
 import { classify } from './classifier.ts';
 import type { LinearModel, LoadedModel, Window } from './classifier.ts';
+import { scanWords } from './anchors.ts';
+import type { WordScan } from './anchors.ts';
 import { forEachFeature } from './features.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
 import type { RuleHit, RuleId } from './rules.ts';
@@ -30,20 +32,18 @@ export const SIGNAL_NAMES: readonly string[] = [
   'foreign.addresses_assistant',
 ];
 
-const ENGLISH_STOPWORDS =
-  /\b(?:the|and|to|of|is|are|you|your|a|in|for|that|it|with|on|this|be|what|how|can|please)\b/gi;
-
 /**
  * Whether the text is mostly not English. The n-gram classifier learnt from English data, so in
  * other languages the combiner leans on the multilingual rule families and structure instead
- * (the interaction weights are learnt from the project's multilingual templates).
+ * (the interaction weights are learnt from the project's multilingual templates). `words` is the
+ * text's `scanWords` result (word and English-stopword counts).
  */
-export function foreignShare(text: string): number {
-  const sample = text.length > 2000 ? text.slice(0, 2000) : text;
+export function foreignShare(text: string, words: WordScan = scanWords(text)): number {
+  const end = Math.min(text.length, 2000);
   let ascii = 0;
   let other = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ascii++;
     // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
     else if (
@@ -57,9 +57,7 @@ export function foreignShare(text: string): number {
   const letters = ascii + other;
   if (letters < 8) return 0;
   if (ascii / letters < 0.7) return 1;
-  const words = sample.split(/\s+/).length;
-  const english = sample.match(ENGLISH_STOPWORDS)?.length ?? 0;
-  return words >= 4 && english / words < 0.08 ? 1 : 0;
+  return words.words >= 4 && words.englishStopwords / words.words < 0.08 ? 1 : 0;
 }
 
 interface PayloadEvidence {
@@ -87,7 +85,11 @@ function payloadEvidence(text: string, linear: LinearModel, depth: number, out: 
   for (const payload of decodedPayloads(text)) {
     const inner = normalize(payload.text).text;
     const scores = classify(linear, inner);
-    out.push({ payload, hits: matchRules(inner), logit: Math.max(scores.whole, scores.windowMax) });
+    out.push({
+      payload,
+      hits: matchRules(inner, scanWords(inner)),
+      logit: Math.max(scores.whole, scores.windowMax),
+    });
     if (depth + 1 < MAX_DECODE_DEPTH && out.length < 16) payloadEvidence(inner, linear, depth + 1, out);
   }
 }
@@ -97,15 +99,16 @@ export function gatherEvidence(text: string, linear: LinearModel): Evidence {
   const scores = classify(linear, normalized.text);
   const payloads: PayloadEvidence[] = [];
   payloadEvidence(normalized.text, linear, 0, payloads);
+  const words = scanWords(normalized.text);
   return {
     normalized,
     whole: scores.whole,
     windowMax: scores.windowMax,
     window: scores.window,
-    hits: matchRules(normalized.text),
-    structure: structureSignals(normalized.text),
+    hits: matchRules(normalized.text, words),
+    structure: structureSignals(normalized.text, words.mask),
     payloads,
-    foreign: foreignShare(normalized.text),
+    foreign: foreignShare(normalized.text, words),
   };
 }
 

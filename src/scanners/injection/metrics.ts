@@ -19,6 +19,8 @@ export interface Metrics {
   readonly f1: number;
   /** Best TPR with FPR ≤ 1% (threshold set on these rows' benign scores). */
   readonly tprAt1Fpr: number;
+  /** Best TPR with FPR ≤ 2%: the issue's bar. */
+  readonly tprAt2Fpr: number;
 }
 
 /** TPR at the strictest threshold that keeps FPR ≤ `fpr` on these rows. */
@@ -51,7 +53,17 @@ export function metrics(rows: readonly Scored[], threshold: number): Metrics {
   const fpr = negatives > 0 ? fp / negatives : Number.NaN;
   const precision = tp + fp > 0 ? tp / (tp + fp) : Number.NaN;
   const f1 = tp > 0 ? (2 * precision * tpr) / (precision + tpr) : 0;
-  return { n: rows.length, positives, negatives, tpr, fpr, precision, f1, tprAt1Fpr: tprAtFpr(rows, 0.01) };
+  return {
+    n: rows.length,
+    positives,
+    negatives,
+    tpr,
+    fpr,
+    precision,
+    f1,
+    tprAt1Fpr: tprAtFpr(rows, 0.01),
+    tprAt2Fpr: tprAtFpr(rows, 0.02),
+  };
 }
 
 function fmt(x: number): string {
@@ -60,11 +72,13 @@ function fmt(x: number): string {
 
 /** A text table: overall, per kind and per language, at `threshold`. */
 export function metricsTable(rows: readonly Scored[], threshold: number): string[] {
-  const lines = [`${'slice'.padEnd(22)} ${'n'.padStart(5)}  TPR     FPR     prec    F1      TPR@1%FPR`];
+  const lines = [
+    `${'slice'.padEnd(22)} ${'n'.padStart(5)}  TPR     FPR     prec    F1      TPR@1%FPR TPR@2%FPR`,
+  ];
   const line = (name: string, subset: readonly Scored[]): void => {
     const m = metrics(subset, threshold);
     lines.push(
-      `${name.padEnd(22)} ${String(m.n).padStart(5)}  ${fmt(m.tpr)}  ${fmt(m.fpr)}  ${fmt(m.precision)}  ${fmt(m.f1)}  ${fmt(m.tprAt1Fpr)}`,
+      `${name.padEnd(22)} ${String(m.n).padStart(5)}  ${fmt(m.tpr)}  ${fmt(m.fpr)}  ${fmt(m.precision)}  ${fmt(m.f1)}  ${fmt(m.tprAt1Fpr)}    ${fmt(m.tprAt2Fpr)}`,
     );
   };
   line('overall', rows);

@@ -8,6 +8,9 @@
  * structural signals (a defensive system prompt also says "ignore instructions from the user").
  */
 
+import { ANCHOR_BITS, scanWords } from './anchors.ts';
+import type { WordScan } from './anchors.ts';
+
 export type RuleId =
   | 'injection.override'
   | 'jailbreak.persona'
@@ -196,30 +199,43 @@ function tokenFlood(text: string): RuleHit | undefined {
 }
 
 /**
+ * Patterns written for scripts other than Latin (CJK, Cyrillic, Arabic, Devanagari, Vietnamese
+ * objects): no `\\b` (it means nothing there) and letters above U+024F. They can only match text
+ * with such letters, so Latin-script text skips them.
+ */
+function foreignScriptOnly(p: RegExp): boolean {
+  return !p.source.includes('\\b') && /[\u0250-\uffff]/u.test(p.source);
+}
+
+/**
  * Each family's patterns joined into one alternation, compiled once: one scan per family instead
  * of one per pattern. Every part is a linted literal above, and an alternation of linear parts
- * stays linear.
+ * stays linear. Case-sensitive parts (persona names such as "DAN" or "AIM") stay case-sensitive.
  */
-const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp }[] = RULE_FAMILIES.flatMap((f) => {
-  // Case-sensitive parts (persona names such as "DAN" or "AIM") stay case-sensitive.
-  const groups = [f.patterns.filter((p) => p.ignoreCase), f.patterns.filter((p) => !p.ignoreCase)];
-  return groups
-    .filter((g) => g.length > 0)
-    .map((g) => ({
+const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp; foreignOnly: boolean }[] =
+  RULE_FAMILIES.flatMap((f) => {
+    const groups: { patterns: RegExp[]; foreignOnly: boolean; ignoreCase: boolean }[] = [];
+    for (const foreignOnly of [false, true])
+      for (const ignoreCase of [true, false]) {
+        const patterns = f.patterns.filter(
+          (p) => p.ignoreCase === ignoreCase && foreignScriptOnly(p) === foreignOnly,
+        );
+        if (patterns.length > 0) groups.push({ patterns, foreignOnly, ignoreCase });
+      }
+    return groups.map((g) => ({
       id: f.id,
-      pattern: new RegExp(
-        g.map((p) => `(?:${p.source})`).join('|'),
-        g[0]?.ignoreCase === true ? 'gim' : 'gm',
-      ),
+      foreignOnly: g.foreignOnly,
+      pattern: new RegExp(g.patterns.map((p) => `(?:${p.source})`).join('|'), g.ignoreCase ? 'gim' : 'gm'),
     }));
-});
+  });
 
-export function matchRules(text: string): RuleHit[] {
+export function matchRules(text: string, words: WordScan = scanWords(text)): RuleHit[] {
   const hits: RuleHit[] = [];
   const flood = tokenFlood(text);
   if (flood !== undefined) hits.push(flood);
   const perFamily = new Map<RuleId, number>();
-  for (const { id, pattern } of FAMILY_PATTERNS) {
+  for (const { id, pattern, foreignOnly } of FAMILY_PATTERNS) {
+    if ((words.mask & ANCHOR_BITS[id]) === 0 || (foreignOnly && !words.foreign)) continue;
     pattern.lastIndex = 0;
     for (const m of text.matchAll(pattern)) {
       const n = (perFamily.get(id) ?? 0) + 1;

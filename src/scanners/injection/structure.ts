@@ -5,6 +5,8 @@
  * signals do not ask whether the text sounds malicious, only whether it addresses the model.
  */
 
+import { ANCHOR_BITS, scanWords } from './anchors.ts';
+
 export interface StructureSignals {
   /** Phrases that speak to the assistant or about its output. */
   readonly addressesAssistant: number;
@@ -227,29 +229,63 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
   return n;
 }
 
-const ODD = new Set('(){}[]\\"\'`^~|<>');
+// Brackets, quotes and backslashes: (){}[]\"'`^~|<>
+const ODD_CODES = new Set([40, 41, 123, 125, 91, 93, 92, 34, 39, 96, 94, 126, 124, 60, 62]);
 
-/** Tokens holding a letter and two or more brackets, quotes or backslashes (`\\({\\For[`, `}).Ex`). */
-function isOddToken(token: string): boolean {
-  let odd = 0;
-  let letter = false;
-  for (const ch of token) {
-    if (ODD.has(ch)) odd++;
-    else if (!letter && /\p{L}/u.test(ch)) letter = true;
-  }
-  return odd >= 2 && letter;
+function isSpace(code: number): boolean {
+  return (
+    code <= 32 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
-/** Odd tokens per token, over the text's last 400 characters, where adversarial suffixes sit. */
+const letterCache = new Map<number, boolean>();
+function isLetter(code: number): boolean {
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  let v = letterCache.get(code);
+  if (v === undefined) {
+    v = /\p{L}/u.test(String.fromCharCode(code));
+    letterCache.set(code, v);
+  }
+  return v;
+}
+
+/**
+ * Share of tokens, over the text's last 400 characters (where adversarial suffixes sit), that hold
+ * a letter and two or more brackets, quotes or backslashes (`\\({\\For[`, `}).Ex`). One pass over
+ * char codes: this runs on every text.
+ */
 function gibberishShare(text: string): number {
-  const tokens = text
-    .slice(-400)
-    .split(/\s+/)
-    .filter((t) => t.length > 0);
-  if (tokens.length < 8) return 0;
-  let odd = 0;
-  for (const t of tokens) if (t.length >= 3 && t.length <= 40 && isOddToken(t)) odd++;
-  return odd / tokens.length;
+  const n = text.length;
+  let i = Math.max(0, n - 400);
+  let tokens = 0;
+  let oddTokens = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    let odd = 0;
+    let letter = false;
+    while (i < n) {
+      const code = text.charCodeAt(i);
+      if (isSpace(code)) break;
+      if (ODD_CODES.has(code)) odd++;
+      else if (!letter && isLetter(code)) letter = true;
+      i++;
+    }
+    tokens++;
+    const length = i - start;
+    if (length >= 3 && length <= 40 && odd >= 2 && letter) oddTokens++;
+  }
+  return tokens < 8 ? 0 : oddTokens / tokens;
 }
 
 const SENTENCE_START = /^[ \t]*|[.!?:][ \t]+/gm;
@@ -281,10 +317,15 @@ function countImperatives(text: string, spans: { start: number; end: number; sig
   return n;
 }
 
-export function structureSignals(text: string): StructureSignals {
+/** `anchors` is the `scanWords` mask of the text: patterns whose anchor words are absent are skipped. */
+export function structureSignals(text: string, anchors: number = scanWords(text).mask): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
-  const addressesAssistant = countMatches(text, ADDRESSES, 'addresses the assistant', spans);
-  const roleShifts = countMatches(text, ROLE_SHIFT, 'role shift', spans);
+  const addressesAssistant =
+    (anchors & ANCHOR_BITS.addresses) !== 0
+      ? countMatches(text, ADDRESSES, 'addresses the assistant', spans)
+      : 0;
+  const roleShifts =
+    (anchors & ANCHOR_BITS.roleShift) !== 0 ? countMatches(text, ROLE_SHIFT, 'role shift', spans) : 0;
   const imperatives = countImperatives(text, spans);
   const offGenreLines = offGenre(text, spans);
   return {

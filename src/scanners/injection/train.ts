@@ -270,13 +270,19 @@ function combinerWeight(r: Row): number {
   return r.source === TEMPLATE_SOURCE ? 2 : 1;
 }
 
+/**
+ * False-positive rate of the default operating point: the issue's bar is TPR at FPR ≤ 2%, so the
+ * per-fold thresholds and the shipped model's score 0.5 sit at 2% of benign rows flagged.
+ */
+export const OPERATING_FPR = 0.02;
+
 export interface CrossValidation {
   /** Out-of-fold signals per row (from a classifier that never saw the row). */
   readonly signals: number[][];
   /** Out-of-fold calibrated scores (combiner fitted on the other folds' signals too). */
   readonly scores: number[];
   readonly folds: number[];
-  /** Per row: the 1%-FPR threshold chosen on the other folds only. */
+  /** Per row: the threshold at `OPERATING_FPR` chosen on the other folds only. */
   readonly thresholds: number[];
 }
 
@@ -314,7 +320,7 @@ export function crossValidate(
       train.map((i) => combinerWeight(rows[i] as Row)),
     );
     const benign = train.filter((i) => ys[i] === 0).map((i) => combine(combiner, signals[i] ?? []));
-    const threshold = thresholdAtFpr(benign, 0.01);
+    const threshold = thresholdAtFpr(benign, OPERATING_FPR);
     for (const [i] of rows.entries()) {
       if (fold[i] !== f) continue;
       scores[i] = combine(combiner, signals[i] ?? []);
@@ -361,16 +367,16 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
     ys,
     rows.map((r) => combinerWeight(r)),
   );
-  // Operating points on the out-of-fold scores: user input at 1% FPR on benign rows; untrusted
-  // content at 2%. The combiner was fitted on balanced classes; shifting its bias (a prior shift,
-  // as for a deployment where attacks are rare) puts the 1%-FPR point at score 0.5, so a policy's
-  // `threshold: 0.5` means the same operating point as the default.
+  // Operating point on the out-of-fold scores: 2% FPR on benign rows, for user input and untrusted
+  // content alike (short benign tool results must stay below it). The combiner was fitted on
+  // balanced classes; shifting its bias (a prior shift, as for a deployment where attacks are rare)
+  // puts that point at score 0.5, so a policy's `threshold: 0.5` means the default operating point.
   const fitted = cv.signals.map((s) => combine(fittedCombiner, s));
   const benign = rows.flatMap((r, i) => (r.y === 0 ? [fitted[i] ?? 0] : []));
-  const shift = logit(thresholdAtFpr(benign, 0.01));
+  const shift = logit(thresholdAtFpr(benign, OPERATING_FPR));
   const combiner = { ...fittedCombiner, bias: round4(fittedCombiner.bias - shift) };
   const prompt = 0.5;
-  const untrusted = Math.min(prompt, sigmoid(logit(thresholdAtFpr(benign, 0.02)) - shift));
+  const untrusted = 0.5;
   const hashes = Uint32Array.from(new Set(rows.map((r) => textHash(r.text)))).sort();
   const encoded = encodeWeights(linear.weights);
   const model: InjectionModelFile = {
@@ -394,10 +400,6 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
 function logit(p: number): number {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   return Math.log(q / (1 - q));
-}
-
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
 }
 
 function round4(x: number): number {

@@ -1,0 +1,195 @@
+/**
+ * Anchor-word prefilter for the rule families and structural patterns. Each pattern can only match
+ * where one of a few words occurs (its verb, its object or its marker), so one pass over the words
+ * of the text (hashing char codes, no string allocation) says which patterns are worth running.
+ * Most ordinary text holds none of the anchors of most families, and the regexes, which dominate
+ * the detector's time, are skipped.
+ *
+ * The anchors are a superset by construction: every alternative of every Latin-script pattern
+ * has at least one anchor below, and text with letters outside the Latin scripts runs every
+ * pattern (the CJK, Cyrillic, Arabic and Hindi patterns are not anchored).
+ */
+
+/** Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns. */
+export const ANCHOR_BITS = {
+  'injection.override': 1 << 0,
+  'jailbreak.persona': 1 << 1,
+  'injection.system_prompt_extraction': 1 << 2,
+  'injection.chat_template': 1 << 3,
+  'injection.delimiter': 1 << 4,
+  'injection.payload_splitting': 1 << 5,
+  'injection.tool_coercion': 1 << 6,
+  'injection.exfiltration': 1 << 7,
+  addresses: 1 << 8,
+  roleShift: 1 << 9,
+  englishStopword: 1 << 10,
+} as const;
+
+export type AnchorGroup = keyof typeof ANCHOR_BITS;
+
+/** Every bit set: what a text outside the Latin scripts gets. */
+export const ALL_ANCHORS = (1 << 10) - 1;
+
+const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
+  'injection.override':
+    'ignore disregard forget skip override bypass discard abandon drop neglect overlook overwrite erase delete ' +
+    'cancel nullify aside throw pay follow following obey listen instruction instructions task objective goal ' +
+    'directive system rule rules now point henceforth instead ignora ignorad ignorar olvida olvide olvidad omite ' +
+    'descarta desconsidera desconsidere esqueça esqueca dimentica trascura ignorez oublie oubliez ignoriere ' +
+    'ignorieren vergiss vergessen missachte negeer vergeet zignoruj ignoruj zapomnij abaikan lupakan ' +
+    'talimatları kuralları yönergeleri komutları',
+  'jailbreak.persona':
+    'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
+    'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
+    'censorship moral morals morality ethics ethical boundaries safeguards policy policies guidelines refuse ' +
+    'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
+    'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
+    'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
+    'censure zensur censuur cenzury sensor filtros filtri filtres filtrów límites limites limiti grenzen ' +
+    'reglas regeln regole règles morale ética etica éthique ethik',
+  'injection.system_prompt_extraction':
+    'prompt preprompt message instructions rules guidelines directives configuration setup above before ' +
+    'prior password key code begin start told systemprompt system instrucciones istruzioni anweisungen ' +
+    'contraseña passe passwort',
+  'injection.chat_template': 'inst sys turn system assistant im developer role',
+  'injection.delimiter': 'end begin start stop close',
+  'injection.payload_splitting':
+    'concatenate combine join merge together assemble backwards backward reverse decode',
+  'injection.tool_coercion':
+    'tool function plugin api action command without silently secretly quietly immediately automatically ' +
+    'code snippet script block excerpt section payload',
+  'injection.exfiltration':
+    'send forward email mail post upload transmit exfiltrate leak copy report submit url link query request ' +
+    'image history',
+  addresses:
+    'reply response answer output summary message code solution implementation translation analysis dear hey ' +
+    'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +
+    'summarising answering responding replying read summarize summarise process réponse respuesta antwort',
+  roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
+  englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
+};
+
+/** Literal markers that are not words (chat-template tokens, closing tags, markdown images, `a + b`). */
+const LITERAL_ANCHORS: readonly { literal: string; bits: number }[] = [
+  { literal: '<|', bits: ANCHOR_BITS['injection.chat_template'] },
+  { literal: '</', bits: ANCHOR_BITS['injection.delimiter'] },
+  { literal: '](', bits: ANCHOR_BITS['injection.exfiltration'] },
+  { literal: '+', bits: ANCHOR_BITS['injection.payload_splitting'] },
+];
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+const lowerCache = new Map<number, number>();
+function lowerLatin(code: number): number {
+  let v = lowerCache.get(code);
+  if (v === undefined) {
+    v = String.fromCharCode(code).toLowerCase().charCodeAt(0);
+    lowerCache.set(code, v);
+  }
+  return v;
+}
+
+/** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B), lower-cased; -1 otherwise. */
+function latinLetter(code: number): number {
+  if (code < 128) {
+    if (code >= 97 && code <= 122) return code;
+    if (code >= 65 && code <= 90) return code + 32;
+    return -1;
+  }
+  if (code >= 0xc0 && code < 0x250 && code !== 0xd7 && code !== 0xf7) return lowerLatin(code);
+  return -1;
+}
+
+/** Characters outside the Latin scripts that are not punctuation, symbols or spaces. */
+function foreignLetter(code: number): boolean {
+  return (
+    code >= 0x250 &&
+    !(code >= 0x2000 && code <= 0x2bff) &&
+    !(code >= 0x3000 && code <= 0x303f) &&
+    !(code >= 0xfe00 && code <= 0xfe0f) &&
+    !(code >= 0xff00 && code <= 0xff20) &&
+    code !== 0xfeff
+  );
+}
+
+function hashWord(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ latinLetter(word.charCodeAt(i)), FNV_PRIME);
+  return h | 0;
+}
+
+// Open-addressing table of anchor-word hashes (typed arrays: a Map with 32-bit keys would box half
+// of them). Collisions between a text word and an anchor only run a pattern that was not needed.
+const TABLE_BITS = 12;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys = new Int32Array(1 << TABLE_BITS);
+const tableBits = new Int32Array(1 << TABLE_BITS);
+for (const [group, words] of Object.entries(ANCHOR_WORDS) as [AnchorGroup, string][]) {
+  for (const word of words.split(' ')) {
+    const h = hashWord(word);
+    let slot = h & TABLE_MASK;
+    while (tableBits[slot] !== 0 && tableKeys[slot] !== h) slot = (slot + 1) & TABLE_MASK;
+    tableKeys[slot] = h;
+    tableBits[slot] = (tableBits[slot] ?? 0) | ANCHOR_BITS[group];
+  }
+}
+
+function anchorBits(h: number): number {
+  let slot = h & TABLE_MASK;
+  for (;;) {
+    const bits = tableBits[slot] ?? 0;
+    if (bits === 0) return 0;
+    if (tableKeys[slot] === h) return bits;
+    slot = (slot + 1) & TABLE_MASK;
+  }
+}
+
+export interface WordScan {
+  /** Bits of `ANCHOR_BITS` whose anchors occur (every pattern bit when `foreign` letters occur). */
+  readonly mask: number;
+  /** Words (runs of Latin letters). */
+  readonly words: number;
+  /** Common English function words among them. */
+  readonly englishStopwords: number;
+  /** Letters of other scripts occur, so every pattern runs. */
+  readonly foreign: boolean;
+}
+
+/** A scan result that runs every pattern (for tests and comparisons). */
+export const EVERY_PATTERN: WordScan = { mask: ALL_ANCHORS, words: 0, englishStopwords: 0, foreign: true };
+
+/** One pass over `text`: which anchors occur, how many words, how many English stopwords. */
+export function scanWords(text: string): WordScan {
+  let mask = 0;
+  let words = 0;
+  let stopwords = 0;
+  let foreign = false;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const code = i < n ? text.charCodeAt(i) : 32;
+    const letter = latinLetter(code);
+    if (letter >= 0) {
+      h = Math.imul(h ^ letter, FNV_PRIME);
+      inWord = true;
+      continue;
+    }
+    if (inWord) {
+      words++;
+      const bits = anchorBits(h | 0);
+      if (bits !== 0) {
+        mask |= bits;
+        if ((bits & ANCHOR_BITS.englishStopword) !== 0) stopwords++;
+      }
+      h = FNV_OFFSET;
+      inWord = false;
+    }
+    if (!foreign && code >= 0x250 && foreignLetter(code)) foreign = true;
+  }
+  for (const { literal, bits } of LITERAL_ANCHORS)
+    if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
+  if (foreign) mask |= ALL_ANCHORS;
+  return { mask, words, englishStopwords: stopwords, foreign };
+}
