@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { secretsPendingStart } from './pending.ts';
+import { secretsPendingStart, structuredPiiPendingStart } from './pending.ts';
+import { createPiiDetector } from './pii.ts';
 import { scanSecrets } from './secrets.ts';
 
 const TEXTS = [
@@ -36,6 +37,44 @@ describe('secretsPendingStart', () => {
           settled(final),
           `cut at ${cut} of ${JSON.stringify(text)}`,
         );
+      }
+    }
+  });
+});
+
+describe('structuredPiiPendingStart', () => {
+  const detect = createPiiDetector({
+    entities: [
+      'EMAIL_ADDRESS',
+      'PHONE_NUMBER',
+      'CREDIT_CARD',
+      'IBAN_CODE',
+      'US_SSN',
+      'IP_ADDRESS',
+      'URL_CREDENTIALS',
+    ],
+  });
+  const TEXTS = [
+    'Write to jane.doe@example.com or call +1 (415) 555-0132 today, my card is 4111 1111 1111 1111 thanks.',
+    'IBAN DE89 3704 0044 0532 0130 00 and SSN 123-45-6789 from host 10.0.12.7 via https://bob:hunter2pass@db.example.com/x ok',
+    'Hello there, nothing personal here at all, just words.',
+  ];
+
+  it('releases prose at once and holds what may still become a value', () => {
+    assert.equal(structuredPiiPendingStart('Hello there '), 12);
+    assert.equal(structuredPiiPendingStart('Hello there'), 6);
+    assert.ok(structuredPiiPendingStart('call +1 415') <= 5);
+  });
+
+  it('never releases text a later finding starts in: findings before the pending start are final', () => {
+    for (const text of TEXTS) {
+      const final = detect(text);
+      for (let cut = 1; cut <= text.length; cut++) {
+        const prefix = text.slice(0, cut);
+        const pending = structuredPiiPendingStart(prefix);
+        const settled = (list: readonly { start: number; end: number; type: string; score: number }[]) =>
+          list.filter((f) => f.start < pending).map((f) => `${f.type}@${f.start}-${f.end}:${f.score}`);
+        assert.deepEqual(settled(detect(prefix)), settled(final), `cut at ${cut} of ${JSON.stringify(text)}`);
       }
     }
   });

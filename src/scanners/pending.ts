@@ -87,3 +87,33 @@ function isSentencePunctuation(code: number): boolean {
 function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13;
 }
+
+/**
+ * The longest structured PII value (a grouped IBAN is 42 characters, URL credentials a little
+ * more) plus the 24 characters of right context that may still change its score, with margin.
+ */
+const STRUCTURED_PII_TAIL = 256;
+
+/**
+ * `Scanner.pendingStart` for the structured PII entities (email, phone, card, IBAN, SSN, IP, URL
+ * credentials, crypto, dates of birth): every such value holds a digit, `@` or `:`, and its score
+ * reads up to 24 characters after it. So the trailing token (it may become an e-mail or a wallet)
+ * and the recent text from the first token with such a character stay pending. Not for the name
+ * entities (PERSON, LOCATION, ORGANIZATION): the tagger reads words on both sides and addresses
+ * span lines, so those keep the full hold-back.
+ */
+export function structuredPiiPendingStart(text: string): number {
+  let pending = text.length;
+  while (pending > 0 && text.length - pending < MAX_TOKEN && !isSpace(text.charCodeAt(pending - 1)))
+    pending--;
+  for (let i = Math.max(0, text.length - STRUCTURED_PII_TAIL); i < pending; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 48 && code <= 57) || code === 64 /* @ */ || code === 58 /* : */) {
+      let start = i;
+      while (start > 0 && !isSpace(text.charCodeAt(start - 1))) start--;
+      // A value may start with a `+`, `(` or a group of digits one space before.
+      return Math.max(0, start - 8);
+    }
+  }
+  return pending;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CheckDefinition, Scanner } from '../core/scanner.ts';
 import type { Finding } from '../core/finding.ts';
 import { checkOptions } from './check-options.ts';
+import { structuredPiiPendingStart } from './pending.ts';
 import { PII_ALIASES, PII_ENTITIES, type PiiCandidate, type PiiEntity } from './pii/entities.ts';
 import { findStructured } from './pii/structured.ts';
 import { findNames } from './pii/names.ts';
@@ -10,6 +11,7 @@ import { findJsonNames } from './pii/json-fields.ts';
 export { PII_ENTITIES, type PiiEntity } from './pii/entities.ts';
 
 const DEFAULT_THRESHOLD = 0.5;
+const NAME_ENTITIES: ReadonlySet<PiiEntity> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION']);
 
 // When two detections overlap, the one backed by the stronger evidence wins: checksums and exact
 // formats first, then context-gated formats, then phone numbers, then the name model.
@@ -137,7 +139,10 @@ function createPiiScanner(id: string, o: PiiCheckOptions): Scanner {
     thresholds: thresholdsOf(o.thresholds),
     threshold: o.threshold,
   });
-  return { id, maxFindingLength: PII_MAX_FINDING_LENGTH, scan: (text) => detect(text) };
+  const scanner: Scanner = { id, maxFindingLength: PII_MAX_FINDING_LENGTH, scan: (text) => detect(text) };
+  // Name entities read words on both sides: only structured entities release text early.
+  const names = (o.entities ?? PII_ENTITIES).some((e) => NAME_ENTITIES.has(e));
+  return names ? scanner : { ...scanner, pendingStart: structuredPiiPendingStart };
 }
 
 export const piiInput: CheckDefinition<PiiCheckOptions> = {

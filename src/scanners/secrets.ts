@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CheckDefinition, Scanner } from '../core/scanner.ts';
 import type { Finding } from '../core/finding.ts';
 import { checkOptions } from './check-options.ts';
+import { secretsPendingStart } from './pending.ts';
 import { SECRET_RULES, type SecretRule } from './secrets/rules.ts';
 import { isPlaceholder, shannonEntropy } from './secrets/placeholder.ts';
 import {
@@ -182,7 +183,12 @@ type SecretCheckOptions = z.infer<typeof secretOptionsSchema>;
 
 function createSecretScanner(id: string, o: SecretCheckOptions): Scanner {
   const detect = createSecretDetector({ threshold: o.threshold, disabledRules: o.disabledRules });
-  return { id, maxFindingLength: SECRETS_MAX_FINDING_LENGTH, scan: (text) => detect(text) };
+  return {
+    id,
+    maxFindingLength: SECRETS_MAX_FINDING_LENGTH,
+    scan: (text) => detect(text),
+    pendingStart: secretsPendingStart,
+  };
 }
 
 export const secretsInput: CheckDefinition<SecretCheckOptions> = {
