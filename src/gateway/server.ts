@@ -405,8 +405,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     return app.listen({ host: config.server.host, port: config.server.port });
   }
 
-  async function close(): Promise<void> {
-    if (draining) return;
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    // Every caller (signal handler, tests, embedder) waits for the same drain to finish.
+    closing ??= drainAndClose();
+    return closing;
+  }
+
+  async function drainAndClose(): Promise<void> {
     draining = true;
     const closed = app.close();
     const deadline = Date.now() + config.server.shutdownGraceMs;
