@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../src/config/schema.ts';
-import type { CheckDefinition } from '../src/core/scanner.ts';
 import type { Guard, OutputGuard } from '../src/core/guard.ts';
 import type { SseEvent } from '../src/core/provider.ts';
 import { createGateway } from '../src/gateway/server.ts';
@@ -15,8 +14,6 @@ import { defaultPolicy } from '../src/policy/default-policy.ts';
 import { createPseudonymSession } from '../src/policy/pseudonyms.ts';
 import { openaiAdapter } from '../src/providers/openai.ts';
 import { SseParser, jsonEvent, sseEvent } from '../src/providers/sse.ts';
-import { CHECKS } from '../src/scanners/index.ts';
-import { secretsPendingStart } from '../src/scanners/pending.ts';
 
 /**
  * Output handling cost (issue 4: the hold-back adds ≤ 1 ms to time to first token).
@@ -35,24 +32,6 @@ const SAMPLES = { paced: 30, fast: 150 };
 const DELTAS = { paced: 8, fast: 200 };
 const SYSTEM = 'You are a helpful travel assistant for Acme Trips. Answer briefly and politely.';
 const WORDS = 'Paris in spring is lovely, take the train to Lyon and then on to Nice by the sea '.split(' ');
-
-/**
- * The registry as the gateway runs it, plus `pendingStart` on the secrets scanner while its own
- * file does not yet have one (a no-op once it does).
- */
-function checksWithSecretsPending(): readonly CheckDefinition[] {
-  return CHECKS.map((check) =>
-    check.key !== 'secrets' || check.stage !== 'output'
-      ? check
-      : {
-          ...check,
-          create: (options) => {
-            const scanner = check.create(options);
-            return scanner.pendingStart ? scanner : { ...scanner, pendingStart: secretsPendingStart };
-          },
-        },
-  );
-}
 
 /** The same guard with `pendingStart` hidden: the stream guard falls back to the full hold-back. */
 function withoutPending(guard: Guard): Guard {
@@ -131,8 +110,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 export async function run(write: (line: string) => void): Promise<void> {
   const fake = await startFake();
-  const checks = checksWithSecretsPending();
-  const pending = compileGuard([defaultPolicy()], { checks, pseudonymizer: createPseudonymSession });
+  const pending = compileGuard([defaultPolicy()], { pseudonymizer: createPseudonymSession });
   const guards: Record<string, Guard> = {
     'no scanning': compileGuard([], { scanning: false }),
     pendingStart: pending,
@@ -147,14 +125,7 @@ export async function run(write: (line: string) => void): Promise<void> {
   const gatewayUrl = await gateway.listen();
   const direct = new Pool(fake.url, { connections: 1 });
   const viaGateway = new Pool(gatewayUrl, { connections: 1 });
-  const secretsScanner = CHECKS.find((c) => c.key === 'secrets' && c.stage === 'output')?.create({
-    action: 'redact',
-  });
-  const realPending = secretsScanner !== undefined && 'pendingStart' in secretsScanner;
-  write(
-    `default policy output checks (secrets, links, systemPromptLeak), request with a system prompt; ` +
-      `secrets pendingStart: ${realPending ? 'its own' : 'added by this bench (src/scanners/pending.ts)'}`,
-  );
+  write('default policy output checks (secrets, links, systemPromptLeak), request with a system prompt');
   try {
     for (const pace of ['paced', 'fast'] as const) {
       for (const [name, guard] of Object.entries(guards)) {

@@ -9,6 +9,7 @@ const BENCHES: readonly { readonly name: string; readonly module: string }[] = [
   { name: 'agency', module: './agency.ts' },
   { name: 'injection', module: './injection.ts' },
   { name: 'sensitive', module: './sensitive.ts' },
+  { name: 'output', module: './output.ts' },
 ];
 
 interface BenchModule {
