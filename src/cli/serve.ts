@@ -9,6 +9,7 @@ interface ServeFlags {
   port?: string;
   host?: string;
   dataDir?: string;
+  mcp?: string[];
 }
 
 /** What a new user sees on start: where it listens, what it guards, and how to try it. */
@@ -38,9 +39,22 @@ function banner(running: RunningGateway): string {
     `  const client = new OpenAI({ baseURL: '${running.url}/v1', apiKey: process.env.OPENAI_API_KEY ?? 'unused' });`,
     `  const r = await client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Hello!' }] });`,
     '',
+    ...adminLines(running),
     `Health: ${running.url}/healthz   Metrics: ${running.url}/metrics   Stop: Ctrl-C (drains in-flight streams)`,
     '',
   ].join('\n');
+}
+
+function adminLines(running: RunningGateway): string[] {
+  const mcp = running.config.mcp.map((m) => `  ${running.url}/mcp/${m.name} -> ${m.url ?? m.command ?? ''}`);
+  const token = running.admin.generated
+    ? [
+        `Admin API token (generated for this run; set PARAPET_ADMIN_TOKEN to choose one):`,
+        `  export PARAPET_ADMIN_TOKEN=${running.admin.token}`,
+        `  npx parapet approvals list --url ${running.url}`,
+      ]
+    : [`Admin API: ${running.url}/admin/approvals (token from PARAPET_ADMIN_TOKEN)`];
+  return [...(mcp.length > 0 ? ['MCP servers:', ...mcp] : []), ...token, ''];
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -52,6 +66,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     port: flags.port,
     host: flags.host,
     dataDir: flags.dataDir,
+    mcp: flags.mcp,
   });
   process.stderr.write(banner(running));
 }
@@ -68,5 +83,10 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default 8080)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--data-dir <dir>', 'where state is kept (default ./.parapet)')
+    .option(
+      '--mcp <name=url>',
+      'expose the MCP server at URL as /mcp/NAME under the same policies (repeatable)',
+      collect,
+    )
     .action(serve);
 }

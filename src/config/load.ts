@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { configSchema, serverSchema, upstreamSchema } from './schema.ts';
 import type { Config, UpstreamConfig } from './schema.ts';
 import { parseLocatedYaml } from './yaml-location.ts';
+import { parseMcpFlag } from '../agency/mcp/proxy.ts';
 import type { SourcePosition } from './yaml-location.ts';
 
 /** `parapet serve` flags; each one overrides the config file. */
@@ -16,6 +17,8 @@ export interface CliOptions {
   readonly port?: string | number | undefined;
   readonly host?: string | undefined;
   readonly dataDir?: string | undefined;
+  /** `NAME=URL`, repeatable: streamable-HTTP MCP servers exposed at `/mcp/NAME`. */
+  readonly mcp?: readonly string[] | undefined;
 }
 
 export interface ConfigProblem {
@@ -141,10 +144,21 @@ function applyFlags(config: Config, cli: CliOptions, cwd: string, problems: Conf
     // The flag's upstream is the catch-all: routes from the config file keep precedence.
     if (upstream !== undefined) upstreams = [...upstreams.filter((u) => u.name !== 'default'), upstream];
   }
+  // A flag replaces the config file's server of the same name.
+  let mcp = config.mcp;
+  for (const value of cli.mcp ?? []) {
+    try {
+      const server = parseMcpFlag(value);
+      mcp = [...mcp.filter((m) => m.name !== server.name), { name: server.name, url: server.url }];
+    } catch (error) {
+      problems.push({ file: COMMAND_LINE, field: '--mcp', message: (error as Error).message });
+    }
+  }
   return {
     ...config,
     server,
     upstreams,
+    mcp,
     policies:
       cli.policy !== undefined && cli.policy.length > 0
         ? cli.policy.map((p) => resolve(cwd, p))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mcpServerSchema } from '../agency/mcp/config.ts';
 
 /**
  * The gateway's configuration file. One schema gives validation, defaults and the TypeScript
@@ -62,6 +63,14 @@ export const configSchema = z.strictObject({
   /** Policy documents written inline; validated by the policy loader. */
   policy: z.array(z.unknown()).default([]),
   dataDir: z.string().min(1).default('./.parapet'),
+  /** MCP servers exposed at `/mcp/NAME` under the same policies (`--mcp NAME=URL` adds one). */
+  mcp: z.array(mcpServerSchema).default([]),
+  approvals: z
+    .strictObject({
+      /** Slack-compatible webhook told about each tool call waiting for a human. */
+      webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .default({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

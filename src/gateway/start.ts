@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { createToolGovernance } from '../agency/gateway.ts';
-import type { Approvals } from '../agency/approvals.ts';
+import { createAgency, type Agency } from '../agency/index.ts';
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { resolveConfig } from '../config/load.ts';
@@ -24,13 +24,14 @@ export interface RunningGateway {
   readonly url: string;
   /** Upstream names and their model globs, for the banner. */
   readonly routes: readonly { readonly name: string; readonly models: readonly string[] }[];
+  readonly agency: Agency;
+  /** The admin API token: PARAPET_ADMIN_TOKEN, or one generated for this run (`generated`). */
+  readonly admin: { readonly token: string; readonly generated: boolean };
   /** Drain and stop (also what SIGINT/SIGTERM do). Idempotent. */
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
-  /** Where `approve` tool calls wait for a human; without one they are denied. */
-  readonly approvals?: Approvals | undefined;
   /** Install SIGINT/SIGTERM (drain and exit) and SIGHUP (reload policies) handlers. Default true. */
   readonly signals?: boolean;
   readonly log?: Logger;
@@ -66,20 +67,31 @@ export async function startGateway(cli: CliOptions, options: StartOptions = {}):
     }
     return toolPolicies;
   };
+  const admin = adminToken();
+  const agency = createAgency({
+    dataDir: config.dataDir,
+    policies: currentPolicies,
+    guard: () => policies.current(),
+    adminToken: admin.token,
+    mcp: config.mcp,
+    webhookUrl: config.approvals.webhookUrl,
+    log,
+  });
   const gateway = createGateway({
     config,
     getGuard: () => policies.current(),
     log,
     metrics: createMetrics(),
-    // Without an approvals store, calls that need approval are denied (fail closed).
-    tools: createToolGovernance({ policies: currentPolicies, approvals: options.approvals }),
+    tools: agency.tools,
   });
   let url: string;
   try {
+    await agency.register(gateway.app);
     url = await gateway.listen();
   } catch (error) {
     policies.close();
     await gateway.close();
+    await agency.close();
     throw error;
   }
 
@@ -89,6 +101,7 @@ export async function startGateway(cli: CliOptions, options: StartOptions = {}):
       log.info({ graceMs: config.server.shutdownGraceMs }, 'draining');
       policies.close();
       await gateway.close();
+      await agency.close();
       removeSignals();
       log.info('stopped');
     })();
@@ -117,8 +130,20 @@ export async function startGateway(cli: CliOptions, options: StartOptions = {}):
     log,
     url,
     routes: config.upstreams.map((u) => ({ name: u.name, models: u.models })),
+    agency,
+    admin,
     stop,
   };
+}
+
+/**
+ * The admin API (approvals, MCP pins) is always protected. Without PARAPET_ADMIN_TOKEN a random
+ * token is made for this run and shown once on the console, never logged.
+ */
+function adminToken(): { token: string; generated: boolean } {
+  const fromEnv = process.env['PARAPET_ADMIN_TOKEN'];
+  if (fromEnv !== undefined && fromEnv !== '') return { token: fromEnv, generated: false };
+  return { token: randomBytes(24).toString('base64url'), generated: true };
 }
 
 /** Policy documents written inline in the config file, validated like files. */

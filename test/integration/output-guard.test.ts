@@ -33,7 +33,7 @@ describe('output checks through the gateway', () => {
       ].join('\n'),
     );
     running = await startGateway(
-      { policy: [join(dir, 'output.yaml')], upstream: fake.url, port: 0 },
+      { policy: [join(dir, 'output.yaml')], upstream: fake.url, port: 0, dataDir: dir },
       { signals: false, log: pino({ level: 'silent' }) },
     );
     client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: 'k', maxRetries: 0 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { ConfigError } from '../../src/config/load.ts';
+import { ConfigError, resolveConfig } from '../../src/config/load.ts';
 import { startGateway } from '../../src/gateway/start.ts';
 import { PolicyLoadError } from '../../src/policy/watch.ts';
 import { sendJson, sleep, startFakeModel } from './fake-model.ts';
@@ -128,7 +128,7 @@ describe('startGateway', () => {
       ].join('\n'),
     );
     const running = await startGateway(
-      { policy: [join(dir, 'tools.yaml')], upstream: fake.url, port: 0 },
+      { policy: [join(dir, 'tools.yaml')], upstream: fake.url, port: 0, dataDir: dir },
       { signals: false, log: silent },
     );
     try {
@@ -170,10 +170,60 @@ describe('startGateway', () => {
       'apiVersion: parapet.dev/v1alpha1\nkind: GuardrailPolicy\nmetadata: { name: x }\nspec: { mode: sometimes }\n',
     );
     await assert.rejects(
-      startGateway({ policy: [join(dir, 'broken.yaml')], port: 0 }, { signals: false, log: silent }),
+      startGateway(
+        { policy: [join(dir, 'broken.yaml')], port: 0, dataDir: dir },
+        { signals: false, log: silent },
+      ),
       (e: unknown) => {
         return e instanceof PolicyLoadError && /broken\.yaml:4:\d+: spec\.mode/.test(e.message);
       },
     );
+  });
+
+  it('protects the admin API with PARAPET_ADMIN_TOKEN, or a generated token when it is unset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parapet-start-'));
+    const saved = process.env['PARAPET_ADMIN_TOKEN'];
+    try {
+      process.env['PARAPET_ADMIN_TOKEN'] = 'team-admin-token';
+      const running = await startGateway({ port: 0, dataDir: dir }, { signals: false, log: silent });
+      try {
+        assert.deepEqual(running.admin, { token: 'team-admin-token', generated: false });
+        const anonymous = await fetch(`${running.url}/admin/approvals`);
+        assert.equal(anonymous.status, 401);
+        const admin = await fetch(`${running.url}/admin/approvals`, {
+          headers: { authorization: 'Bearer team-admin-token' },
+        });
+        assert.equal(admin.status, 200);
+        assert.deepEqual(await admin.json(), { data: [] });
+      } finally {
+        await running.stop();
+      }
+      delete process.env['PARAPET_ADMIN_TOKEN'];
+      const generated = await startGateway({ port: 0, dataDir: dir }, { signals: false, log: silent });
+      try {
+        assert.equal(generated.admin.generated, true);
+        assert.ok(generated.admin.token.length >= 32);
+        const admin = await fetch(`${generated.url}/admin/approvals`, {
+          headers: { authorization: `Bearer ${generated.admin.token}` },
+        });
+        assert.equal(admin.status, 200);
+      } finally {
+        await generated.stop();
+      }
+    } finally {
+      if (saved === undefined) delete process.env['PARAPET_ADMIN_TOKEN'];
+      else process.env['PARAPET_ADMIN_TOKEN'] = saved;
+    }
+  });
+
+  it('names a malformed --mcp flag', () => {
+    assert.throws(
+      () => resolveConfig({ mcp: ['no-equals-sign'] }),
+      (e: unknown) =>
+        e instanceof ConfigError && /<command line>: --mcp: --mcp expects NAME=URL/.test(e.message),
+    );
+    assert.deepEqual(resolveConfig({ mcp: ['docs=http://127.0.0.1:9000/mcp'] }).mcp, [
+      { name: 'docs', url: 'http://127.0.0.1:9000/mcp' },
+    ]);
   });
 });
