@@ -13,21 +13,24 @@ export type ApiStyle = 'openai' | 'anthropic';
 /** The endpoint a request arrived on, independent of the wire API details. */
 export type Endpoint = 'chat' | 'completions' | 'embeddings' | 'messages';
 
-export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+export const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * Where a piece of text came from. Trust follows origin: `prompt` and `system` are written by the
  * caller; `tool_result` and `document` are untrusted content that entered the context.
  */
-export type Origin =
-  | 'system'
-  | 'prompt'
-  | 'assistant'
-  | 'tool_result'
-  | 'document'
-  | 'tool_call_arguments'
-  | 'tool_definition'
-  | 'embedding_input';
+export const ORIGINS = [
+  'system',
+  'prompt',
+  'assistant',
+  'tool_result',
+  'document',
+  'tool_call_arguments',
+  'tool_definition',
+  'embedding_input',
+] as const;
+export type Origin = (typeof ORIGINS)[number];
 
 /** A JSON path into a request or response body, e.g. `['messages', 2, 'content', 0, 'text']`. */
 export type JsonPath = readonly (string | number)[];

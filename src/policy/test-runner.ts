@@ -1,7 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Conversation, Message, Origin, Role } from '../core/conversation.ts';
+import {
+  ORIGINS,
+  ROLES,
+  type Conversation,
+  type Message,
+  type Origin,
+  type Role,
+} from '../core/conversation.ts';
 import type { Decision } from '../core/decision.ts';
 import { applyRewrites, type Guard } from '../core/guard.ts';
 import { compileToolPolicies, injectionFlagged, type ToolPolicySet } from '../agency/gateway.ts';
@@ -20,18 +27,6 @@ import {
  * policy must decide about them. `parapet policy test` runs them, so a policy change that lets an
  * attack through (or starts blocking real traffic) fails before it is deployed.
  */
-
-const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const satisfies readonly Role[];
-const ORIGINS = [
-  'system',
-  'prompt',
-  'assistant',
-  'tool_result',
-  'document',
-  'tool_call_arguments',
-  'tool_definition',
-  'embedding_input',
-] as const satisfies readonly Origin[];
 
 const messageSchema = z.strictObject({
   role: z.enum(ROLES),

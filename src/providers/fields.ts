@@ -11,6 +11,14 @@ export function invalid(path: JsonPath, expected: string, got: unknown): Parapet
   });
 }
 
+/** A valid request that the other wire API cannot express, e.g. `n > 1` for Anthropic. */
+export function untranslatable(path: JsonPath, what: string, target: string): ParapetError {
+  const param = formatPath(path);
+  return new ParapetError('invalid_request', `'${param}': ${what} cannot be translated to the ${target}.`, {
+    param,
+  });
+}
+
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';

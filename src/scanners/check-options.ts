@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import type { Action } from '../core/decision.ts';
-import type { Origin } from '../core/conversation.ts';
-
-const ORIGINS = [
-  'system',
-  'prompt',
-  'assistant',
-  'tool_result',
-  'document',
-  'tool_call_arguments',
-  'tool_definition',
-  'embedding_input',
-] as const satisfies readonly Origin[];
+import { ORIGINS } from '../core/conversation.ts';
 
 /**
  * The option fields every check shares. Check files extend this with their own fields; the

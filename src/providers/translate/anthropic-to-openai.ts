@@ -6,6 +6,7 @@ import {
   asRecord,
   asString,
   invalid,
+  untranslatable,
   requireArray,
   requireObject,
   requireString,
@@ -76,14 +77,7 @@ function messagesToChat(body: JsonObject): JsonObject {
 }
 
 function unsupported(path: JsonPath, what: string): ParapetError {
-  const param = formatPath(path);
-  return new ParapetError(
-    'invalid_request',
-    `'${param}': ${what} cannot be translated to the OpenAI chat API.`,
-    {
-      param,
-    },
-  );
+  return untranslatable(path, what, 'OpenAI chat API');
 }
 
 function systemText(system: unknown): string | undefined {

@@ -6,11 +6,11 @@ import {
   asRecord,
   asString,
   invalid,
+  untranslatable,
   requireArray,
   requireObject,
   requireString,
 } from '../fields.ts';
-import { formatPath } from '../json-path.ts';
 import { jsonEvent, sseEvent } from '../sse.ts';
 import { mergeSameRole, parseJson, parseToolArguments, typeName } from './shared.ts';
 
@@ -108,14 +108,7 @@ function chatToMessages(body: JsonObject): JsonObject {
 }
 
 function unsupported(path: JsonPath, what: string): ParapetError {
-  const param = formatPath(path);
-  return new ParapetError(
-    'invalid_request',
-    `'${param}': ${what} cannot be translated to the Anthropic Messages API.`,
-    {
-      param,
-    },
-  );
+  return untranslatable(path, what, 'Anthropic Messages API');
 }
 
 /** The texts of a string or an array of text parts. */
