@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { configSchema } from '../src/config/schema.ts';
@@ -19,12 +23,13 @@ import { SseParser, jsonEvent, sseEvent } from '../src/providers/sse.ts';
  * Output handling cost (issue 4: the hold-back adds ≤ 1 ms to time to first token).
  *
  * 1. Time to first token through the gateway minus calling the fake model directly, p50/p99, with
- *    the default policy's output checks (secrets, links, system-prompt leak with its canary) on a
- *    request with a system prompt; the fake model streams deltas at a realistic pace (20 ms apart)
- *    and at full speed. Compared with the plain hold-back (no `pendingStart`): the bound it had.
+ *    the default policy (secrets, links, system-prompt leak with its canary) on a request with a
+ *    system prompt; the fake model streams deltas at a realistic pace (20 ms apart) and at full
+ *    speed. Three gateways: scanning off (the baseline), `pendingStart` (what ships), and the plain
+ *    hold-back (`pendingStart` hidden: the bound before it). What the checks and the hold-back add
+ *    is the `pendingStart` p50 minus the baseline p50. The gateway runs in its own process; the
+ *    fake model and the client share this one.
  * 2. CPU per streamed delta of the stream guard with those checks, on a 2,000-delta answer.
- *
- * Gateway, fake model and client share this process (the numbers include that contention).
  */
 
 const PACED_MS = 20;
@@ -108,51 +113,87 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-export async function run(write: (line: string) => void): Promise<void> {
-  const fake = await startFake();
-  const pending = compileGuard([defaultPolicy()], { pseudonymizer: createPseudonymSession });
-  const guards: Record<string, Guard> = {
-    'no scanning': compileGuard([], { scanning: false }),
-    pendingStart: pending,
-    'plain hold-back': withoutPending(pending),
-  };
+type Mode = 'no scanning' | 'pendingStart' | 'plain hold-back';
+const MODES: readonly Mode[] = ['no scanning', 'pendingStart', 'plain hold-back'];
+
+function guardFor(mode: Mode): Guard {
+  if (mode === 'no scanning') return compileGuard([], { scanning: false });
+  const guard = compileGuard([defaultPolicy()], { pseudonymizer: createPseudonymSession });
+  return mode === 'pendingStart' ? guard : withoutPending(guard);
+}
+
+/** The gateway in its own process, so the client's reads do not wait for the gateway's work. */
+async function serveGateway(upstreamUrl: string, mode: Mode): Promise<void> {
   const config = configSchema.parse({
     server: { host: '127.0.0.1', port: 0 },
-    upstreams: [{ name: 'fake', baseUrl: `${fake.url}/v1` }],
+    upstreams: [{ name: 'fake', baseUrl: `${upstreamUrl}/v1` }],
   });
-  let current: Guard = pending;
-  const gateway = createGateway({ config, getGuard: () => current, log: pino({ level: 'silent' }) });
-  const gatewayUrl = await gateway.listen();
+  const guard = guardFor(mode);
+  const gateway = createGateway({ config, getGuard: () => guard, log: pino({ level: 'silent' }) });
+  process.stdout.write(`${JSON.stringify({ url: await gateway.listen() })}\n`);
+  process.once('SIGTERM', () => {
+    void gateway.close().then(() => process.exit(0));
+  });
+}
+
+async function startGatewayProcess(
+  upstreamUrl: string,
+  mode: Mode,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--gateway', upstreamUrl, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => {
+      reject(new Error(`gateway process exited with ${code}`));
+    });
+  });
+  lines.close();
+  return { url: (JSON.parse(first) as { url: string }).url, child };
+}
+
+export async function run(write: (line: string) => void): Promise<void> {
+  const fake = await startFake();
   const direct = new Pool(fake.url, { connections: 1 });
-  const viaGateway = new Pool(gatewayUrl, { connections: 1 });
-  write('default policy output checks (secrets, links, systemPromptLeak), request with a system prompt');
+  write('default policy (secrets, links, systemPromptLeak with its canary), request with a system prompt;');
+  write('gateway in its own process, fake model and client in this one');
   try {
     for (const pace of ['paced', 'fast'] as const) {
-      for (const [name, guard] of Object.entries(guards)) {
-        current = guard;
-        const added: number[] = [];
-        for (let i = 0; i < 5; i++) await firstToken(viaGateway, '/v1/chat/completions', pace);
-        for (let i = 0; i < SAMPLES[pace]; i++) {
-          // Interleaved so drift hits both.
-          const d = await firstToken(direct, '/v1/chat/completions', pace);
-          const g = await firstToken(viaGateway, '/v1/chat/completions', pace);
-          added.push(g - d);
+      const p50: Partial<Record<Mode, number>> = {};
+      for (const mode of MODES) {
+        const { url, child } = await startGatewayProcess(fake.url, mode);
+        const viaGateway = new Pool(url, { connections: 1 });
+        try {
+          const added: number[] = [];
+          for (let i = 0; i < 5; i++) await firstToken(viaGateway, '/v1/chat/completions', pace);
+          for (let i = 0; i < SAMPLES[pace]; i++) {
+            // Interleaved so drift hits both.
+            const d = await firstToken(direct, '/v1/chat/completions', pace);
+            const g = await firstToken(viaGateway, '/v1/chat/completions', pace);
+            added.push(g - d);
+          }
+          added.sort((a, b) => a - b);
+          p50[mode] = percentile(added, 50);
+          write(
+            `TTFT gateway − direct, ${pace === 'paced' ? `deltas ${PACED_MS} ms apart` : 'full speed'}, ${mode}: ` +
+              `p50 ${percentile(added, 50).toFixed(2)} ms, p99 ${percentile(added, 99).toFixed(2)} ms (n=${added.length})`,
+          );
+        } finally {
+          await viaGateway.close();
+          child.kill('SIGTERM');
+          await once(child, 'exit');
         }
-        added.sort((a, b) => a - b);
-        write(
-          `TTFT added, ${pace === 'paced' ? `deltas ${PACED_MS} ms apart` : 'full speed'} (${name}): ` +
-            `p50 ${percentile(added, 50).toFixed(2)} ms, p99 ${percentile(added, 99).toFixed(2)} ms ` +
-            `(n=${added.length}, target p50 ≤ 1 ms)`,
-        );
       }
+      const added = (p50.pendingStart ?? Number.NaN) - (p50['no scanning'] ?? Number.NaN);
+      write(`=> checks + hold-back add ${added.toFixed(2)} ms p50 to TTFT (${pace}; target ≤ 1 ms)`);
     }
   } finally {
     await direct.close();
-    await viaGateway.close();
-    await gateway.close();
     fake.server.close();
   }
-  await scanCost(write, pending, withoutPending(pending));
+  await scanCost(write, guardFor('pendingStart'), guardFor('plain hold-back'));
 }
 
 /** CPU per delta of the stream guard alone on a 2,000-delta answer. */
@@ -204,4 +245,8 @@ async function* from(events: readonly SseEvent[]): AsyncGenerator<SseEvent> {
     await Promise.resolve();
     yield event;
   }
+}
+
+if (import.meta.main && process.argv[2] === '--gateway') {
+  await serveGateway(process.argv[3] ?? '', (process.argv[4] ?? 'pendingStart') as Mode);
 }

@@ -125,7 +125,9 @@ export interface StreamGuardOptions extends ResponseGuardOptions {
  * holdback. The held window is scanned (with up to one holdback, at most 1024 characters, of
  * already-released text before it as context) whenever a step of new text (holdback/8, 1 to 512
  * characters) can be finalised, and once more when the channel ends; findings and rewrites starting
- * in the newly finalised range are committed. An event leaves the queue once all its text is finalised, strictly in arrival order,
+ * in the newly finalised range are committed. When the output guard reports `pendingStart`, text
+ * before it is finalised as soon as it arrives (a scan per delta, with at most 256 characters of
+ * context), so text no check could still match is not held for the whole hold-back. An event leaves the queue once all its text is finalised, strictly in arrival order,
  * so events without text never overtake held ones. A rewrite puts its replacement in the event
  * where its span starts and removes the covered text from the following events.
  */
@@ -138,13 +140,25 @@ export async function* guardStream(
     return;
   }
   const guard = new StreamGuardState(options);
+  let yieldedAt: number | undefined;
   for await (const event of events) {
     const out = await guard.push(event);
     for (const text of out) yield text;
     if (guard.blocked) return;
+    // Events that arrived in one network read are processed in one run of promise jobs, and Node
+    // sends a chunked response's writes only when that run ends (it corks the socket until the
+    // next tick). Returning to the event loop after the first release, and then every millisecond,
+    // lets the first token leave at once and keeps one burst from starving other streams.
+    if (out.length > 0 && (yieldedAt === undefined || performance.now() - yieldedAt > YIELD_EVERY_MS)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yieldedAt = performance.now();
+    }
   }
   for (const text of await guard.end()) yield text;
 }
+
+/** Longest run of stream work between two returns to the event loop (see `guardStream`). */
+const YIELD_EVERY_MS = 1;
 
 interface Channel {
   readonly name: string;
