@@ -69,24 +69,32 @@ function gramsOf(text: string): Set<string> {
 
 /** The scanner without a request: nothing to compare with, so it finds nothing. */
 function idle(options: LeakOptions): Scanner {
+  const indexes = new Map<string, PromptIndex>();
   return {
     id: 'output.systemPromptLeak',
     maxFindingLength: MAX_RUN,
     scan: () => [],
     pendingStart: (text) => text.length,
-    forExchange: (conversation) => forExchange(conversation, options),
+    forExchange: (conversation) => forExchange(conversation, options, indexes),
   };
 }
 
-function forExchange(conversation: Conversation, options: LeakOptions): ExchangeScan {
+function forExchange(
+  conversation: Conversation,
+  options: LeakOptions,
+  indexes: Map<string, PromptIndex>,
+): ExchangeScan {
   const system: TextSegment[] = [];
   for (const message of conversation.messages)
     for (const segment of message.segments) if (segment.origin === 'system') system.push(segment);
   const first = system[0];
   if (first === undefined) return {};
   const hex = options.canary ? randomBytes(CANARY_HEX / 2).toString('hex') : undefined;
-  const grams = gramsOf(system.map((s) => s.text).join('\n'));
-  const scanner = exchangeScanner(grams, hex, options.minMatches);
+  const scanner = exchangeScanner(
+    promptIndex(indexes, system.map((s) => s.text).join('\n')),
+    hex,
+    options.minMatches,
+  );
   if (hex === undefined) return { scanner };
   const at = first.text.length;
   return {
@@ -95,10 +103,21 @@ function forExchange(conversation: Conversation, options: LeakOptions): Exchange
   };
 }
 
-function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, minMatches: number): Scanner {
-  // Half of a short prompt's 5-grams is a leak too, but never fewer than two.
-  const enough = Math.max(2, Math.min(minMatches, Math.ceil(grams.size / 2)));
-  // The first 1..N-1 words of every 5-gram: trailing words that begin one may be a copy starting.
+interface PromptIndex {
+  readonly grams: ReadonlySet<string>;
+  /** The first 1..N-1 words of every 5-gram: trailing words that begin one may be a copy starting. */
+  readonly prefixes: ReadonlySet<string>;
+  readonly vocabulary: ReadonlySet<string>;
+}
+
+// System prompts repeat across requests: each compiled check indexes a distinct prompt once.
+const MAX_INDEXED_PROMPTS = 64;
+const MAX_INDEXED_PROMPT_LENGTH = 64 * 1024;
+
+function promptIndex(indexes: Map<string, PromptIndex>, system: string): PromptIndex {
+  const cached = indexes.get(system);
+  if (cached !== undefined) return cached;
+  const grams = gramsOf(system);
   const prefixes = new Set<string>();
   const vocabulary = new Set<string>();
   for (const gram of grams) {
@@ -106,6 +125,21 @@ function exchangeScanner(grams: ReadonlySet<string>, hex: string | undefined, mi
     for (const part of parts) vocabulary.add(part);
     for (let k = 1; k < N; k++) prefixes.add(parts.slice(0, k).join(' '));
   }
+  const index = { grams, prefixes, vocabulary };
+  if (system.length <= MAX_INDEXED_PROMPT_LENGTH) {
+    if (indexes.size >= MAX_INDEXED_PROMPTS) {
+      const oldest = indexes.keys().next();
+      if (!oldest.done) indexes.delete(oldest.value);
+    }
+    indexes.set(system, index);
+  }
+  return index;
+}
+
+function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches: number): Scanner {
+  const { grams, prefixes, vocabulary } = index;
+  // Half of a short prompt's 5-grams is a leak too, but never fewer than two.
+  const enough = Math.max(2, Math.min(minMatches, Math.ceil(grams.size / 2)));
 
   const scan = (text: string): Finding[] => {
     const findings: Finding[] = [];
