@@ -91,6 +91,10 @@ function lowerLatin(code: number): number {
 }
 
 /** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B), lower-cased; -1 otherwise. */
+export function isLatinLetterCode(code: number): boolean {
+  return latinLetter(code) >= 0;
+}
+
 function latinLetter(code: number): number {
   if (code < 128) {
     if (code >= 97 && code <= 122) return code;
@@ -113,7 +117,8 @@ function foreignLetter(code: number): boolean {
   );
 }
 
-function hashWord(word: string): number {
+/** Hash of a word as `scanWords` computes it (Latin letters lower-cased). */
+export function hashWord(word: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ latinLetter(word.charCodeAt(i)), FNV_PRIME);
   return h | 0;
@@ -154,10 +159,13 @@ export interface WordScan {
   readonly englishStopwords: number;
   /** Letters of other scripts occur, so every pattern runs. */
   readonly foreign: boolean;
+  /** Start offset and hash of every word, in text order (for lead-word matching). */
+  readonly starts: Int32Array;
+  readonly hashes: Int32Array;
 }
 
-/** A scan result that runs every pattern (for tests and comparisons). */
-export const EVERY_PATTERN: WordScan = { mask: ALL_ANCHORS, words: 0, englishStopwords: 0, foreign: true };
+let scratchStarts = new Int32Array(1024);
+let scratchHashes = new Int32Array(1024);
 
 /** One pass over `text`: which anchors occur, how many words, how many English stopwords. */
 export function scanWords(text: string): WordScan {
@@ -167,16 +175,24 @@ export function scanWords(text: string): WordScan {
   let foreign = false;
   let h = FNV_OFFSET;
   let inWord = false;
+  let start = 0;
   const n = text.length;
+  if (scratchStarts.length < (n >> 1) + 1) {
+    scratchStarts = new Int32Array((n >> 1) + 1);
+    scratchHashes = new Int32Array((n >> 1) + 1);
+  }
   for (let i = 0; i <= n; i++) {
     const code = i < n ? text.charCodeAt(i) : 32;
     const letter = latinLetter(code);
     if (letter >= 0) {
+      if (!inWord) start = i;
       h = Math.imul(h ^ letter, FNV_PRIME);
       inWord = true;
       continue;
     }
     if (inWord) {
+      scratchStarts[words] = start;
+      scratchHashes[words] = h | 0;
       words++;
       const bits = anchorBits(h | 0);
       if (bits !== 0) {
@@ -191,5 +207,12 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS;
-  return { mask, words, englishStopwords: stopwords, foreign };
+  return {
+    mask,
+    words,
+    englishStopwords: stopwords,
+    foreign,
+    starts: scratchStarts.slice(0, words),
+    hashes: scratchHashes.slice(0, words),
+  };
 }

@@ -144,6 +144,9 @@ export interface ClassifierScores {
   readonly whole: number;
   /** Highest window logit and its window. */
   readonly windowMax: number;
+  /** Mean window logit, weighted by each window's number of features (long texts are judged by
+   * their passages, where the whole-text vector dilutes a jailbreak spread over pages). */
+  readonly windowMean: number;
   readonly window: Window;
 }
 
@@ -173,6 +176,8 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
   let totalCount = 0;
   let best = -Infinity;
   let bestWindow: Window = { start: 0, end: text.length };
+  let weightedLogits = 0;
+  let windowFeatures = 0;
   for (const win of windowsOf(text)) {
     const need = maxFeatures(win.end - win.start);
     if (buffer.length < need) buffer = new Int32Array(need);
@@ -195,6 +200,8 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
     }
     if (count === 0) continue;
     const logit = model.bias + sum / Math.sqrt(count);
+    weightedLogits += logit * count;
+    windowFeatures += count;
     // Tiny windows (a table row, a signature) are too short to judge alone.
     if (count >= 50 && logit > best) {
       best = logit;
@@ -202,5 +209,10 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
     }
   }
   const whole = totalCount > 0 ? model.bias + totalSum / Math.sqrt(totalCount) : model.bias;
-  return { whole, windowMax: Number.isFinite(best) ? best : whole, window: bestWindow };
+  return {
+    whole,
+    windowMax: Number.isFinite(best) ? best : whole,
+    windowMean: windowFeatures > 0 ? weightedLogits / windowFeatures : whole,
+    window: bestWindow,
+  };
 }

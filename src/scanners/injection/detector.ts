@@ -19,6 +19,7 @@ import type { StructureSignals } from './structure.ts';
 /** Signal names, in the order of the combiner's weights. Changing it needs a retrained model. */
 export const SIGNAL_NAMES: readonly string[] = [
   'classifier.whole',
+  'classifier.window_mean',
   'classifier.window',
   ...RULE_FAMILIES.map((f) => `rule.${f.id}`),
   'structure.addresses_assistant',
@@ -70,6 +71,7 @@ export interface Evidence {
   readonly normalized: Normalized;
   readonly whole: number;
   readonly windowMax: number;
+  readonly windowMean: number;
   readonly window: Window;
   readonly hits: readonly RuleHit[];
   readonly structure: StructureSignals;
@@ -104,9 +106,10 @@ export function gatherEvidence(text: string, linear: LinearModel): Evidence {
     normalized,
     whole: scores.whole,
     windowMax: scores.windowMax,
+    windowMean: scores.windowMean,
     window: scores.window,
     hits: matchRules(normalized.text, words),
-    structure: structureSignals(normalized.text, words.mask),
+    structure: structureSignals(normalized.text, words),
     payloads,
     foreign: foreignShare(normalized.text, words),
   };
@@ -123,6 +126,7 @@ export function signalVector(e: Evidence): number[] {
   const s = e.structure;
   return [
     e.whole,
+    e.windowMean,
     e.windowMax,
     ...RULE_FAMILIES.map((f) => (fired.has(f.id) ? 1 : 0)),
     Math.log1p(s.addressesAssistant),

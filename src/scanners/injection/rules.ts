@@ -10,6 +10,7 @@
 
 import { ANCHOR_BITS, scanWords } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
+import { LeadPatterns } from './lead-match.ts';
 
 export type RuleId =
   | 'injection.override'
@@ -52,12 +53,12 @@ const OVERRIDE: readonly RegExp[] = [
 
 const PERSONA: readonly RegExp[] = [
   /\b(?:developer|dev|god|jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked|debug|sudo) mode\b/gi,
-  /\b(?:do anything now|jailbr(?:ea|o)k(?:en|ed)?|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/g,
+  /\b(?:do anything now|jailbreak|jailbreaken|jailbreaked|jailbrok|jailbroken|jailbroked|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/g,
   /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines)\b/gi,
   /\b(?:never|not|won't|will not|cannot|can't|don't|doesn't|does not|do not) (?:ever )?(?:refuse|decline|say no to|reject) (?:a |any |my )?(?:request|question|prompt|order)s?\b/gi,
-  /\b(?:ignores?|violates?|breaks?|bypass(?:es)?|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/gi,
+  /\b(?:ignore|ignores|violate|violates|break|breaks|bypass|bypasses|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/gi,
   /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/gi,
-  /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\bbreak(?:ing)? character\b/gi,
+  /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\b(?:break|breaking) character\b/gi,
   /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
   /\b(?:two|2|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
   /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
@@ -70,7 +71,7 @@ const PERSONA: readonly RegExp[] = [
 ];
 
 const EXTRACTION: readonly RegExp[] = [
-  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summari[sz]e|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
+  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summarise|summarize|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
   /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/gi,
   /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/gi,
   /\b(?:muestra|revela|repite|dime|imprime|mostra|rivela|ripeti|dimmi|affiche|révèle|répète|montre|dis-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
@@ -94,7 +95,7 @@ const DELIMITER: readonly RegExp[] = [
 const PAYLOAD_SPLITTING: readonly RegExp[] = [
   /\b(?:concatenate|combine|join|merge|put together|add together|assemble)\s+(?:[^\s.!?]+\s+){0,3}?(?:strings?|parts|pieces|variables|fragments|segments|letters|words|tokens|halves)\b/gi,
   /\b[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][ \t]*[;,\n]\s*[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][^\n]{0,80}?\b[a-z]\d?\s*\+\s*[a-z]\d?\b/gi,
-  /\b(?:spell(?:ed)?|read|write) (?:it |this |that )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
+  /\b(?:spell|spelled|read|write) (?:it |this |that )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
   /\bdecode (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on)\b/gi,
 ];
 
@@ -199,50 +200,40 @@ function tokenFlood(text: string): RuleHit | undefined {
 }
 
 /**
- * Patterns written for scripts other than Latin (CJK, Cyrillic, Arabic, Devanagari, Vietnamese
- * objects): no `\\b` (it means nothing there) and letters above U+024F. They can only match text
- * with such letters, so Latin-script text skips them.
+ * Patterns written for scripts other than Latin (CJK, Cyrillic, Arabic, Devanagari, Vietnamese):
+ * letters above U+024F and no Latin word of four letters or more. Every match holds such letters,
+ * so Latin-script text skips them.
  */
 function foreignScriptOnly(p: RegExp): boolean {
-  return !p.source.includes('\\b') && /[\u0250-\uffff]/u.test(p.source);
+  return /[\u0250-\uffff]/u.test(p.source) && !/[a-z]{4}/i.test(p.source.replace(/\\./g, ''));
 }
 
-/**
- * Each family's patterns joined into one alternation, compiled once: one scan per family instead
- * of one per pattern. Every part is a linted literal above, and an alternation of linear parts
- * stays linear. Case-sensitive parts (persona names such as "DAN" or "AIM") stay case-sensitive.
- */
-const FAMILY_PATTERNS: readonly { id: RuleId; pattern: RegExp; foreignOnly: boolean }[] =
-  RULE_FAMILIES.flatMap((f) => {
-    const groups: { patterns: RegExp[]; foreignOnly: boolean; ignoreCase: boolean }[] = [];
-    for (const foreignOnly of [false, true])
-      for (const ignoreCase of [true, false]) {
-        const patterns = f.patterns.filter(
-          (p) => p.ignoreCase === ignoreCase && foreignScriptOnly(p) === foreignOnly,
-        );
-        if (patterns.length > 0) groups.push({ patterns, foreignOnly, ignoreCase });
-      }
-    return groups.map((g) => ({
-      id: f.id,
-      foreignOnly: g.foreignOnly,
-      pattern: new RegExp(g.patterns.map((p) => `(?:${p.source})`).join('|'), g.ignoreCase ? 'gim' : 'gm'),
-    }));
-  });
+// Group id of a pattern: its family's index times two, plus one for foreign-script patterns.
+const FAMILY_MATCHER = new LeadPatterns(
+  RULE_FAMILIES.flatMap((f, i) =>
+    f.patterns.map((pattern) => ({ group: i * 2 + (foreignScriptOnly(pattern) ? 1 : 0), pattern })),
+  ),
+);
 
+/**
+ * Rule hits in `text`. `words` is the text's `scanWords` result: a family whose anchor words are
+ * absent cannot match and is skipped; the others are tried at their lead words (see lead-match.ts).
+ */
 export function matchRules(text: string, words: WordScan = scanWords(text)): RuleHit[] {
   const hits: RuleHit[] = [];
   const flood = tokenFlood(text);
   if (flood !== undefined) hits.push(flood);
-  const perFamily = new Map<RuleId, number>();
-  for (const { id, pattern, foreignOnly } of FAMILY_PATTERNS) {
-    if ((words.mask & ANCHOR_BITS[id]) === 0 || (foreignOnly && !words.foreign)) continue;
-    pattern.lastIndex = 0;
-    for (const m of text.matchAll(pattern)) {
-      const n = (perFamily.get(id) ?? 0) + 1;
-      if (n > MAX_HITS_PER_FAMILY) break;
-      perFamily.set(id, n);
-      hits.push({ id, start: m.index, end: m.index + m[0].length });
-    }
+  const enabled = (group: number): boolean => {
+    const family = RULE_FAMILIES[group >> 1];
+    return (
+      family !== undefined &&
+      (words.mask & ANCHOR_BITS[family.id]) !== 0 &&
+      ((group & 1) === 0 || words.foreign)
+    );
+  };
+  for (const h of FAMILY_MATCHER.match(text, words, enabled, MAX_HITS_PER_FAMILY)) {
+    const family = RULE_FAMILIES[h.group >> 1];
+    if (family !== undefined) hits.push({ id: family.id, start: h.start, end: h.end });
   }
   return hits;
 }

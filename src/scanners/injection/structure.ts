@@ -5,7 +5,9 @@
  * signals do not ask whether the text sounds malicious, only whether it addresses the model.
  */
 
-import { ANCHOR_BITS, scanWords } from './anchors.ts';
+import { ANCHOR_BITS, hashWord, isLatinLetterCode, scanWords } from './anchors.ts';
+import type { WordScan } from './anchors.ts';
+import { LeadPatterns } from './lead-match.ts';
 
 export interface StructureSignals {
   /** Phrases that speak to the assistant or about its output. */
@@ -213,7 +215,11 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
   }
   if (lines < 3 || tableLines / lines < 0.6) {
     // Not a table: a standalone question line still breaks a document's genre less reliably; count it.
-    return countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0 && lines >= 3 ? 1 : 0;
+    return lines >= 3 &&
+      text.includes('?') &&
+      countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0
+      ? 1
+      : 0;
   }
   let n = 0;
   for (let at = 0; at < text.length;) {
@@ -292,7 +298,61 @@ const SENTENCE_START = /^[ \t]*|[.!?:][ \t]+/gm;
 const FIRST_WORD = /[\p{L}']+/uy;
 
 /** Sentences (and lines) that open with an imperative verb, optionally after "please". */
-function countImperatives(text: string, spans: { start: number; end: number; signal: string }[]): number {
+function countImperatives(
+  text: string,
+  spans: { start: number; end: number; signal: string }[],
+  words: WordScan,
+): number {
+  // Text with other scripts (CJK sentence markers, Cyrillic verbs) takes the general path.
+  if (words.foreign) return countImperativesAnyScript(text, spans);
+  let n = 0;
+  for (let k = 0; k < words.starts.length; k++) {
+    let at = words.starts[k] ?? 0;
+    if (!startsSentence(text, at)) continue;
+    let hash = words.hashes[k] ?? 0;
+    if (hash === PLEASE) {
+      // "please" and one space, then the verb, as in the general path.
+      if (words.starts[k + 1] !== at + 7) continue;
+      at += 7;
+      hash = words.hashes[k + 1] ?? 0;
+    }
+    const hit =
+      IMPERATIVE_HASHES.has(hash & SMALL_KEY) ||
+      (PREFIX_HASHES.has(hash & SMALL_KEY) &&
+        IMPERATIVE_PREFIXES.some(
+          (p) => text.startsWith(p, at) || text.slice(at, at + p.length).toLowerCase() === p,
+        ));
+    if (!hit) continue;
+    let end = at;
+    while (end < text.length && isLatinLetterCode(text.charCodeAt(end))) end++;
+    if (spans.length < 24) spans.push({ start: at, end, signal: 'imperative' });
+    if (++n >= 16) break;
+  }
+  return n;
+}
+
+/** A sentence starts at `at`: only spaces or tabs back to a line start, or to `.!?:` and a space. */
+function startsSentence(text: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  if (j < 0) return true;
+  const c = text.charCodeAt(j);
+  if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  return j < at - 1 && (c === 46 || c === 33 || c === 63 || c === 58);
+}
+
+// Map and set keys masked to 30 bits stay small integers.
+const SMALL_KEY = 0x3fffffff;
+const PLEASE = hashWord('please');
+const IMPERATIVE_HASHES = new Set([...IMPERATIVE_VERBS].map((v) => hashWord(v) & SMALL_KEY));
+// "don't" is the word "don" to the word scan.
+const PREFIX_HASHES = new Set([...PREFIX_FIRST_WORDS, 'don'].map((v) => hashWord(v) & SMALL_KEY));
+
+/** The general path of `countImperatives`, for text in any script. */
+function countImperativesAnyScript(
+  text: string,
+  spans: { start: number; end: number; signal: string }[],
+): number {
   let n = 0;
   for (const m of text.matchAll(SENTENCE_START)) {
     let at = m.index + m[0].length;
@@ -317,16 +377,33 @@ function countImperatives(text: string, spans: { start: number; end: number; sig
   return n;
 }
 
-/** `anchors` is the `scanWords` mask of the text: patterns whose anchor words are absent are skipped. */
-export function structureSignals(text: string, anchors: number = scanWords(text).mask): StructureSignals {
+const ADDRESSES_GROUP = 0;
+const ROLE_SHIFT_GROUP = 1;
+const ADDRESS_MATCHER = new LeadPatterns([
+  { group: ADDRESSES_GROUP, pattern: ADDRESSES },
+  { group: ROLE_SHIFT_GROUP, pattern: ROLE_SHIFT },
+]);
+const MAX_ADDRESS_HITS = 8;
+
+/** `words` is the text's `scanWords` result: patterns whose anchor words are absent are skipped. */
+export function structureSignals(text: string, words: WordScan = scanWords(text)): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
-  const addressesAssistant =
-    (anchors & ANCHOR_BITS.addresses) !== 0
-      ? countMatches(text, ADDRESSES, 'addresses the assistant', spans)
-      : 0;
-  const roleShifts =
-    (anchors & ANCHOR_BITS.roleShift) !== 0 ? countMatches(text, ROLE_SHIFT, 'role shift', spans) : 0;
-  const imperatives = countImperatives(text, spans);
+  let addressesAssistant = 0;
+  let roleShifts = 0;
+  const enabled = (group: number): boolean =>
+    (words.mask & (group === ADDRESSES_GROUP ? ANCHOR_BITS.addresses : ANCHOR_BITS.roleShift)) !== 0;
+  for (const hit of ADDRESS_MATCHER.match(text, words, enabled, MAX_ADDRESS_HITS)) {
+    const address = hit.group === ADDRESSES_GROUP;
+    if (address) addressesAssistant++;
+    else roleShifts++;
+    if (spans.length < 24)
+      spans.push({
+        start: hit.start,
+        end: hit.end,
+        signal: address ? 'addresses the assistant' : 'role shift',
+      });
+  }
+  const imperatives = countImperatives(text, spans, words);
   const offGenreLines = offGenre(text, spans);
   return {
     addressesAssistant,

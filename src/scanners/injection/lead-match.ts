@@ -1,0 +1,189 @@
+/**
+ * Pattern matching driven by lead words. Most rule alternatives start with a word from a short
+ * list (`\b(?:ignore|disregard|…)`): such an alternative can only match where one of those words
+ * starts, and `scanWords` already found every word start. So instead of scanning the text with
+ * each regex, each such alternative is tried once (sticky) at each start of one of its lead words;
+ * only the alternatives that do not start with a plain word scan the text. The hits are the same,
+ * found in a fraction of the time (a test compares both ways on a corpus).
+ */
+import { hashWord, isLatinLetterCode } from './anchors.ts';
+import type { WordScan } from './anchors.ts';
+
+export interface PatternInput {
+  /** Caller's id for the group the pattern belongs to (a rule family, a structure signal). */
+  readonly group: number;
+  readonly pattern: RegExp;
+}
+
+export interface PatternHit {
+  readonly group: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Top-level alternatives of a regex source (`|` outside groups and classes). */
+export function topLevelAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+
+/** Index just past the group that opens at `open` (which holds `(`). */
+function groupEnd(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Whether the source at `i` ends a word (end of the alternative, a space, `\\s`, `\\b`, an
+ * apostrophe, hyphen, comma or colon): the match's first word is then exactly the lead word.
+ */
+function endsWord(source: string, i: number): boolean {
+  const c = source[i];
+  if (c === '\\') {
+    const next = source[i + 1];
+    return next === 's' || next === 'b' || next === 'n' || next === 't';
+  }
+  return c === undefined || c === ' ' || c === "'" || c === '-' || c === ',' || c === ':';
+}
+
+/** The first word of an alternative written as `word…`, or undefined. */
+function firstWord(alt: string): string | undefined {
+  let i = 0;
+  while (i < alt.length && isLatinLetterCode(alt.charCodeAt(i))) i++;
+  if (i === 0 || !endsWord(alt, i)) return undefined;
+  return alt.slice(0, i).toLowerCase();
+}
+
+/**
+ * The words one of which a match of `alt` must start with, or undefined when the alternative does
+ * not start with `\b` and a plain word (or a group of alternatives that each start with one).
+ */
+export function leadWords(alt: string): string[] | undefined {
+  if (!alt.startsWith('\\b')) return undefined;
+  const rest = alt.slice(2);
+  if (!rest.startsWith('(?:')) {
+    const word = firstWord(rest);
+    return word === undefined ? undefined : [word];
+  }
+  const end = groupEnd(rest, 0);
+  // The group must be followed by something that ends the word (not a quantifier or more letters).
+  if (end < 0 || end >= rest.length || !endsWord(rest, end)) return undefined;
+  const words: string[] = [];
+  for (const inner of topLevelAlternatives(rest.slice(3, end - 1))) {
+    const word = firstWord(inner);
+    if (word === undefined) return undefined;
+    words.push(word);
+  }
+  return words;
+}
+
+// Map keys masked to 30 bits stay small integers (full 32-bit hashes would be boxed as doubles).
+const SMALL_KEY = 0x3fffffff;
+
+interface Sticky {
+  readonly group: number;
+  readonly regex: RegExp;
+}
+
+/** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
+export class LeadPatterns {
+  private readonly sticky: Sticky[] = [];
+  private readonly byLead = new Map<number, number[]>();
+  private readonly scanned: { group: number; regex: RegExp }[] = [];
+
+  constructor(inputs: readonly PatternInput[]) {
+    const rest = new Map<string, { group: number; flags: string; sources: string[] }>();
+    for (const { group, pattern } of inputs) {
+      const flags = pattern.flags.replace('g', '');
+      for (const alt of topLevelAlternatives(pattern.source)) {
+        const leads = leadWords(alt);
+        if (leads === undefined) {
+          const key = `${group}/${flags}`;
+          const entry = rest.get(key) ?? { group, flags, sources: [] };
+          entry.sources.push(alt);
+          rest.set(key, entry);
+          continue;
+        }
+        const index = this.sticky.length;
+        this.sticky.push({ group, regex: new RegExp(alt, `${flags}y`) });
+        for (const word of new Set(leads)) {
+          const h = hashWord(word) & SMALL_KEY;
+          const list = this.byLead.get(h) ?? [];
+          list.push(index);
+          this.byLead.set(h, list);
+        }
+      }
+    }
+    for (const { group, flags, sources } of rest.values())
+      this.scanned.push({ group, regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`) });
+  }
+
+  /**
+   * Hits of the enabled groups, at most `limit` per group, non-overlapping within a group, in text
+   * order per group. `words` is the `scanWords` result of this same text.
+   */
+  match(text: string, words: WordScan, enabled: (group: number) => boolean, limit: number): PatternHit[] {
+    const hits: PatternHit[] = [];
+    const lastEnd = new Map<number, number>();
+    const count = new Map<number, number>();
+    for (let k = 0; k < words.starts.length; k++) {
+      const list = this.byLead.get((words.hashes[k] ?? 0) & SMALL_KEY);
+      if (list === undefined) continue;
+      const at = words.starts[k] ?? 0;
+      for (const index of list) {
+        const s = this.sticky[index];
+        if (s === undefined || !enabled(s.group) || (count.get(s.group) ?? 0) >= limit) continue;
+        if (at < (lastEnd.get(s.group) ?? 0)) continue;
+        s.regex.lastIndex = at;
+        const m = s.regex.exec(text);
+        if (m === null) continue;
+        hits.push({ group: s.group, start: at, end: at + m[0].length });
+        lastEnd.set(s.group, at + m[0].length);
+        count.set(s.group, (count.get(s.group) ?? 0) + 1);
+      }
+    }
+    for (const { group, regex } of this.scanned) {
+      if (!enabled(group)) continue;
+      regex.lastIndex = 0;
+      let n = 0;
+      for (const m of text.matchAll(regex)) {
+        if (n++ >= limit) break;
+        hits.push({ group, start: m.index, end: m.index + m[0].length });
+      }
+    }
+    return hits.sort((a, b) => a.group - b.group || a.start - b.start);
+  }
+}
