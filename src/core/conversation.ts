@@ -76,6 +76,11 @@ export interface Conversation {
   readonly stream: boolean;
   readonly messages: readonly Message[];
   readonly tools: readonly ToolDefinition[];
+  /**
+   * The JSON schema the answer must follow, when the client asked for structured output (OpenAI
+   * `response_format` `json_schema`; `json_object` is `{ "type": "object" }`).
+   */
+  readonly responseSchema?: unknown;
 }
 
 /** Every text segment of a conversation in order, system prompt first. */

@@ -215,7 +215,24 @@ function parseChat(body: JsonObject): Conversation {
   const model = requireString(body.model, ['model'], true);
   const stream = streamFlag(body);
   const messages = requireArray(body.messages, ['messages'], true).map((m, i) => parseChatMessage(m, i));
-  return { api: 'openai', endpoint: 'chat', model, stream, messages, tools: parseTools(body) };
+  const conversation: Conversation = {
+    api: 'openai',
+    endpoint: 'chat',
+    model,
+    stream,
+    messages,
+    tools: parseTools(body),
+  };
+  const responseSchema = responseSchemaOf(body.response_format);
+  return responseSchema === undefined ? conversation : { ...conversation, responseSchema };
+}
+
+/** The schema a structured-output request asks for; the upstream validates the request itself. */
+function responseSchemaOf(format: unknown): unknown {
+  const record = asRecord(format);
+  if (record?.type === 'json_object') return { type: 'object' };
+  if (record?.type !== 'json_schema') return undefined;
+  return asRecord(asRecord(record.json_schema)?.schema);
 }
 
 function parseChatMessage(raw: unknown, index: number): Message {

@@ -5,6 +5,7 @@ import { secretsInput, secretsOutput } from './secrets.ts';
 import { links } from './links.ts';
 import { systemPromptLeak } from './system-prompt-leak.ts';
 import { html } from './html.ts';
+import { structuredOutput } from './structured-output.ts';
 
 /**
  * Every check a policy can name, one line each. The policy schema, its docs and the CRD schema
@@ -20,4 +21,5 @@ export const CHECKS: readonly CheckDefinition[] = [
   links,
   systemPromptLeak,
   html,
+  structuredOutput,
 ];

@@ -24,6 +24,7 @@ spec:
     secrets: { action: redact }
     links: { action: redact, allowHosts: ["docs.example.com"] }
     systemPromptLeak: { action: block }
+    structuredOutput: { action: block }
 `;
 
 export interface OutputGateway {

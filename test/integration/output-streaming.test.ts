@@ -141,6 +141,59 @@ describe('output checks through the gateway (OpenAI client)', () => {
   });
 });
 
+describe('structured outputs through the gateway (OpenAI client)', () => {
+  let fake: FakeModel;
+  let gw: OutputGateway;
+  let client: OpenAI;
+
+  before(async () => {
+    fake = await startFakeModel();
+    gw = await startOutputGateway(fake.url);
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'k', maxRetries: 0 });
+  });
+  after(async () => {
+    await gw.close();
+    await fake.close();
+  });
+
+  const request = {
+    model: 'gpt-test',
+    messages: [{ role: 'user' as const, content: 'Weather in Paris as JSON.' }],
+    response_format: {
+      type: 'json_schema' as const,
+      json_schema: {
+        name: 'weather',
+        strict: true,
+        schema: {
+          type: 'object',
+          properties: { city: { type: 'string' }, temp: { type: 'number' } },
+          required: ['city', 'temp'],
+          additionalProperties: false,
+        },
+      },
+    },
+  };
+
+  it('passes a streamed answer that follows the schema and blocks one that does not', async () => {
+    fake.script(async (_request, res) => {
+      await sendSse(res, openaiChatStream(['{"city":', '"Paris",', '"temp":3}']));
+    });
+    const stream = await client.chat.completions.create({ ...request, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    assert.deepEqual(JSON.parse(text), { city: 'Paris', temp: 3 });
+
+    fake.script((_request, res) => {
+      sendJson(res, 200, completion('{"city":"Paris"}'));
+    });
+    await assert.rejects(client.chat.completions.create(request), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.BadRequestError);
+      assert.match(error.message, /structuredOutput.*temp/);
+      return true;
+    });
+  });
+});
+
 describe('output checks through the gateway (Anthropic client)', () => {
   let fake: FakeModel;
   let gw: OutputGateway;
