@@ -78,121 +78,125 @@ export function conversationValues(conversation: Conversation): string[] {
   return [...values];
 }
 
-export function createLinkScanner(
-  options: { allowHosts?: readonly string[] },
-  known: readonly string[] = [],
-): Scanner {
+export function createLinkScanner(options: { allowHosts?: readonly string[] }): Scanner {
   const allowed = (options.allowHosts ?? []).map((h) => compileGlob(h.toLowerCase()));
   const isAllowed = (host: string): boolean => allowed.some((m) => m(host));
+  const scannerWith = (known: () => readonly string[]): Scanner => ({
+    id: 'output.links',
+    maxFindingLength: MAX_FINDING_LENGTH,
+    scan: (text) => scanLinks(text, isAllowed, known),
+    pendingStart: linkPendingStart,
+  });
+  return {
+    ...scannerWith(() => []),
+    forExchange(conversation) {
+      // The request's values are only collected when an answer has a link to judge.
+      let values: readonly string[] | undefined;
+      return { scanner: scannerWith(() => (values ??= conversationValues(conversation))) };
+    },
+  };
+}
 
-  const scan = (text: string): Finding[] => {
-    // Every URL that leaves the page has a scheme (`:`) or is protocol-relative (`//`).
-    if (!text.includes(':') && !text.includes('//')) return [];
-    const findings: Finding[] = [];
-    const taken: { start: number; end: number }[] = [];
-    const overlaps = (start: number, end: number) => taken.some((t) => start < t.end && t.start < end);
-    const report = (c: Candidate): boolean => {
-      const verdict = judge(c.url, isAllowed, known);
-      taken.push({ start: c.start, end: c.end });
-      if (verdict === undefined) return false;
-      const score = Math.min(1, SCORE[c.kind] + verdict.extra);
-      const reason = `${c.kind === 'fetch' ? 'Image or embed' : 'Link'} to a host not on the allow-list (${verdict.host})${verdict.why}`;
-      const spans = [{ start: c.start, end: c.end }, ...(c.extra ?? [])];
-      spans.forEach((span, i) => {
-        findings.push({
-          type: c.kind === 'fetch' ? 'link.fetch' : 'link.external',
-          entity: 'LINK',
-          start: span.start,
-          end: span.end,
-          score,
-          reason,
-          redaction: i === 0 ? c.redaction : '',
-          details: { host: verdict.host, kind: c.kind, carriesData: verdict.extra > 0 },
-        });
+function scanLinks(
+  text: string,
+  isAllowed: (host: string) => boolean,
+  known: () => readonly string[],
+): Finding[] {
+  // Every URL that leaves the page has a scheme (`:`) or is protocol-relative (`//`).
+  if (!text.includes(':') && !text.includes('//')) return [];
+  const findings: Finding[] = [];
+  const taken: { start: number; end: number }[] = [];
+  const overlaps = (start: number, end: number) => taken.some((t) => start < t.end && t.start < end);
+  const report = (c: Candidate): boolean => {
+    const verdict = judge(c.url, isAllowed, known);
+    taken.push({ start: c.start, end: c.end });
+    if (verdict === undefined) return false;
+    const score = Math.min(1, SCORE[c.kind] + verdict.extra);
+    const reason = `${c.kind === 'fetch' ? 'Image or embed' : 'Link'} to a host not on the allow-list (${verdict.host})${verdict.why}`;
+    const spans = [{ start: c.start, end: c.end }, ...(c.extra ?? [])];
+    spans.forEach((span, i) => {
+      findings.push({
+        type: c.kind === 'fetch' ? 'link.fetch' : 'link.external',
+        entity: 'LINK',
+        start: span.start,
+        end: span.end,
+        score,
+        reason,
+        redaction: i === 0 ? c.redaction : '',
+        details: { host: verdict.host, kind: c.kind, carriesData: verdict.extra > 0 },
       });
-      return true;
-    };
+    });
+    return true;
+  };
 
-    for (const m of text.matchAll(MARKDOWN_LINK)) {
-      const url = m[3] ?? '';
-      if (m[1] === '!') {
-        report({
-          start: m.index,
-          end: m.index + m[0].length,
-          url,
-          kind: 'fetch',
-          redaction: '[image removed]',
-        });
-      } else {
-        // Keep the link text: remove `[` and `](url)`.
-        const close = m.index + 1 + (m[2]?.length ?? 0);
-        report({
-          start: m.index,
-          end: m.index + 1,
+  for (const m of text.matchAll(MARKDOWN_LINK)) {
+    const url = m[3] ?? '';
+    if (m[1] === '!') {
+      report({
+        start: m.index,
+        end: m.index + m[0].length,
+        url,
+        kind: 'fetch',
+        redaction: '[image removed]',
+      });
+    } else {
+      // Keep the link text: remove `[` and `](url)`.
+      const close = m.index + 1 + (m[2]?.length ?? 0);
+      report({
+        start: m.index,
+        end: m.index + 1,
+        url,
+        kind: 'link',
+        redaction: '',
+        extra: [{ start: close, end: m.index + m[0].length }],
+      });
+      taken.push({ start: m.index, end: m.index + m[0].length });
+    }
+  }
+  for (const m of text.matchAll(REFERENCE_DEFINITION)) {
+    if (overlaps(m.index, m.index + m[0].length)) continue;
+    // An image reference fetches through its definition: treat definitions as fetches.
+    report({ start: m.index, end: m.index + m[0].length, url: m[1] ?? '', kind: 'fetch', redaction: '' });
+  }
+  for (const m of text.matchAll(HTML_TAG)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (overlaps(start, end)) continue;
+    const tag = (m[1] ?? '').toLowerCase();
+    // The first offending URL attribute decides; the tag goes as a whole.
+    for (const attribute of m[0].matchAll(HTML_URL_ATTRIBUTE)) {
+      const url = attribute[1] ?? attribute[2] ?? attribute[3] ?? '';
+      let reported: boolean;
+      if (tag === 'a') {
+        CLOSING_A.lastIndex = end;
+        const closing = CLOSING_A.exec(text);
+        reported = report({
+          start,
+          end,
           url,
           kind: 'link',
           redaction: '',
-          extra: [{ start: close, end: m.index + m[0].length }],
+          extra: closing ? [{ start: closing.index, end: closing.index + closing[0].length }] : [],
         });
-        taken.push({ start: m.index, end: m.index + m[0].length });
+      } else {
+        reported = report({
+          start,
+          end,
+          url,
+          kind: 'fetch',
+          redaction: tag === 'img' ? '[image removed]' : '[link removed]',
+        });
       }
+      if (reported) break;
     }
-    for (const m of text.matchAll(REFERENCE_DEFINITION)) {
-      if (overlaps(m.index, m.index + m[0].length)) continue;
-      // An image reference fetches through its definition: treat definitions as fetches.
-      report({ start: m.index, end: m.index + m[0].length, url: m[1] ?? '', kind: 'fetch', redaction: '' });
-    }
-    for (const m of text.matchAll(HTML_TAG)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (overlaps(start, end)) continue;
-      const tag = (m[1] ?? '').toLowerCase();
-      // The first offending URL attribute decides; the tag goes as a whole.
-      for (const attribute of m[0].matchAll(HTML_URL_ATTRIBUTE)) {
-        const url = attribute[1] ?? attribute[2] ?? attribute[3] ?? '';
-        let reported: boolean;
-        if (tag === 'a') {
-          CLOSING_A.lastIndex = end;
-          const closing = CLOSING_A.exec(text);
-          reported = report({
-            start,
-            end,
-            url,
-            kind: 'link',
-            redaction: '',
-            extra: closing ? [{ start: closing.index, end: closing.index + closing[0].length }] : [],
-          });
-        } else {
-          reported = report({
-            start,
-            end,
-            url,
-            kind: 'fetch',
-            redaction: tag === 'img' ? '[image removed]' : '[link removed]',
-          });
-        }
-        if (reported) break;
-      }
-      taken.push({ start, end });
-    }
-    for (const m of text.matchAll(BARE_URL)) {
-      const url = withoutTrailingPunctuation(m[0]);
-      if (overlaps(m.index, m.index + url.length)) continue;
-      report({ start: m.index, end: m.index + url.length, url, kind: 'bare', redaction: '[link removed]' });
-    }
-    return findings.sort((a, b) => a.start - b.start);
-  };
-
-  return {
-    id: 'output.links',
-    maxFindingLength: MAX_FINDING_LENGTH,
-    scan,
-    pendingStart: linkPendingStart,
-    forExchange(conversation) {
-      const values = conversationValues(conversation);
-      return values.length === 0 ? {} : { scanner: createLinkScanner(options, values) };
-    },
-  };
+    taken.push({ start, end });
+  }
+  for (const m of text.matchAll(BARE_URL)) {
+    const url = withoutTrailingPunctuation(m[0]);
+    if (overlaps(m.index, m.index + url.length)) continue;
+    report({ start: m.index, end: m.index + url.length, url, kind: 'bare', redaction: '[link removed]' });
+  }
+  return findings.sort((a, b) => a.start - b.start);
 }
 
 interface Verdict {
@@ -206,7 +210,7 @@ interface Verdict {
 function judge(
   raw: string,
   isAllowed: (host: string) => boolean,
-  known: readonly string[],
+  known: () => readonly string[],
 ): Verdict | undefined {
   let url: URL;
   try {
@@ -230,7 +234,7 @@ function judge(
     // Malformed escapes: judge the text as written.
   }
   const lower = decoded.toLowerCase();
-  if (PLACEHOLDER.test(decoded) || known.some((v) => lower.includes(v))) {
+  if (PLACEHOLDER.test(decoded) || known().some((v) => lower.includes(v))) {
     return { host, extra: SCORE.known, why: '; the URL carries a value from the conversation' };
   }
   const rest = url.pathname + url.search + url.hash;
