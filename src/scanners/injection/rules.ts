@@ -54,7 +54,7 @@ const OVERRIDE: readonly RegExp[] = [
 const PERSONA: readonly RegExp[] = [
   /\b(?:developer|dev|god|jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked|debug|sudo) mode\b/gi,
   /\b(?:do anything now|jailbreak|jailbreaken|jailbreaked|jailbrok|jailbroken|jailbroked|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/g,
-  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines)\b/gi,
+  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines|rules|laws)\b/gi,
   /\b(?:never|not|won't|will not|cannot|can't|don't|doesn't|does not|do not) (?:ever )?(?:refuse|decline|say no to|reject) (?:a |any |my )?(?:request|question|prompt|order)s?\b/gi,
   /\b(?:ignore|ignores|violate|violates|break|breaks|bypass|bypasses|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/gi,
   /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/gi,

@@ -16,6 +16,8 @@ export interface StructureSignals {
   readonly imperatives: number;
   /** Lines that break the genre of the surrounding document (prose or a question inside a table). */
   readonly offGenreLines: number;
+  /** Of those, prose lines inside a table-shaped document (the rest are standalone question lines). */
+  readonly tableProseLines: number;
   /** Role shifts: "you are now", "act as", "your new role". */
   readonly roleShifts: number;
   /** Share of tokens that mix letters with code punctuation, as adversarial suffixes do (GCG). */
@@ -201,7 +203,10 @@ function countMatches(
 }
 
 /** Lines that are prose inside a table-shaped document (most lines start with `|`). */
-function offGenre(text: string, spans: { start: number; end: number; signal: string }[]): number {
+function offGenre(
+  text: string,
+  spans: { start: number; end: number; signal: string }[],
+): { tableProse: number; questionLines: number } {
   let lines = 0;
   let tableLines = 0;
   for (let at = 0; at < text.length;) {
@@ -215,11 +220,9 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
   }
   if (lines < 3 || tableLines / lines < 0.6) {
     // Not a table: a standalone question line still breaks a document's genre less reliably; count it.
-    return lines >= 3 &&
-      text.includes('?') &&
-      countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0
-      ? 1
-      : 0;
+    const question =
+      lines >= 3 && text.includes('?') && countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0;
+    return { tableProse: 0, questionLines: question ? 1 : 0 };
   }
   let n = 0;
   for (let at = 0; at < text.length;) {
@@ -232,7 +235,7 @@ function offGenre(text: string, spans: { start: number; end: number; signal: str
     }
     at = end + 1;
   }
-  return n;
+  return { tableProse: n, questionLines: 0 };
 }
 
 // Brackets, quotes and backslashes: (){}[]\"'`^~|<>
@@ -404,11 +407,12 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
       });
   }
   const imperatives = countImperatives(text, spans, words);
-  const offGenreLines = offGenre(text, spans);
+  const { tableProse, questionLines } = offGenre(text, spans);
   return {
     addressesAssistant,
     imperatives,
-    offGenreLines,
+    offGenreLines: tableProse + questionLines,
+    tableProseLines: tableProse,
     roleShifts,
     gibberish: gibberishShare(text),
     spans,
