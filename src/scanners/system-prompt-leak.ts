@@ -60,6 +60,13 @@ function gramAt(list: readonly Word[], i: number): string {
   return gram;
 }
 
+/** The words of `list` from `from` to the end, as one space-separated phrase. */
+function phrase(list: readonly Word[], from: number): string {
+  let out = list[from]?.text ?? '';
+  for (let i = from + 1; i < list.length; i++) out += ` ${list[i]?.text ?? ''}`;
+  return out;
+}
+
 function gramsOf(text: string): Set<string> {
   const list = words(text);
   const grams = new Set<string>();
@@ -108,6 +115,8 @@ interface PromptIndex {
   /** The first 1..N-1 words of every 5-gram: trailing words that begin one may be a copy starting. */
   readonly prefixes: ReadonlySet<string>;
   readonly vocabulary: ReadonlySet<string>;
+  /** Every leading part of every prompt word: a word still arriving may become one of them. */
+  readonly wordPrefixes: ReadonlySet<string>;
 }
 
 // System prompts repeat across requests: each compiled check indexes a distinct prompt once.
@@ -125,7 +134,9 @@ function promptIndex(indexes: Map<string, PromptIndex>, system: string): PromptI
     for (const part of parts) vocabulary.add(part);
     for (let k = 1; k < N; k++) prefixes.add(parts.slice(0, k).join(' '));
   }
-  const index = { grams, prefixes, vocabulary };
+  const wordPrefixes = new Set<string>();
+  for (const word of vocabulary) for (let c = 1; c <= word.length; c++) wordPrefixes.add(word.slice(0, c));
+  const index = { grams, prefixes, vocabulary, wordPrefixes };
   if (system.length <= MAX_INDEXED_PROMPT_LENGTH) {
     if (indexes.size >= MAX_INDEXED_PROMPTS) {
       const oldest = indexes.keys().next();
@@ -137,7 +148,7 @@ function promptIndex(indexes: Map<string, PromptIndex>, system: string): PromptI
 }
 
 function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches: number): Scanner {
-  const { grams, prefixes, vocabulary } = index;
+  const { grams, prefixes, vocabulary, wordPrefixes } = index;
   // Half of a short prompt's 5-grams is a leak too, but never fewer than two.
   const enough = Math.max(2, Math.min(minMatches, Math.ceil(grams.size / 2)));
 
@@ -183,24 +194,27 @@ function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches
   const copyPendingStart = (text: string, tail: number): number | undefined => {
     const tailStart = Math.max(0, text.length - tail);
     const list = words(text.slice(tailStart));
+    // The tail may start inside a word: that cut word is not read (reaching it means "look further").
+    if (tailStart > 0) list.shift();
+    // A word touching the end may still grow: held when it could become a word of the prompt;
+    // the copy-in-progress test below reads the complete words before it.
+    let pending = text.length;
+    const last = list.at(-1);
+    if (last !== undefined && tailStart + last.end === text.length) {
+      list.pop();
+      if (wordPrefixes.has(last.text)) pending = tailStart + last.start;
+    }
     let first = list.length;
     for (let j = Math.max(0, list.length - (N - 1)); j < list.length; j++) {
-      if (
-        prefixes.has(
-          list
-            .slice(j)
-            .map((w) => w.text)
-            .join(' '),
-        )
-      ) {
+      if (prefixes.has(phrase(list, j))) {
         first = j;
         break;
       }
     }
     for (let g = list.length - N; g >= 0 && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
-    if (first === 0 && tailStart > 0) return undefined;
+    if (first === 0 && tailStart > 0 && list.length > 0) return undefined;
     const word = list[first];
-    return word === undefined ? text.length : tailStart + word.start;
+    return word === undefined ? pending : Math.min(pending, tailStart + word.start);
   };
 
   return { id: 'output.systemPromptLeak', maxFindingLength: MAX_RUN, scan, pendingStart };
