@@ -160,6 +160,9 @@ export interface WordScan {
   readonly englishStopwords: number;
   /** Letters of other scripts occur, so every pattern runs. */
   readonly foreign: boolean;
+  /** In the first `LETTER_SAMPLE` characters: ASCII letters, and letters of other alphabets (roughly). */
+  readonly asciiLetters: number;
+  readonly otherLetters: number;
   /** Start offset and hash of every word, in text order (for lead-word matching). */
   readonly starts: Int32Array;
   readonly hashes: Int32Array;
@@ -167,6 +170,9 @@ export interface WordScan {
 
 let scratchStarts = new Int32Array(1024);
 let scratchHashes = new Int32Array(1024);
+
+/** How much of the text the letter counts look at. */
+export const LETTER_SAMPLE = 2000;
 
 /** One pass over `text`: which anchors occur, how many words, how many English stopwords. */
 export function scanWords(text: string): WordScan {
@@ -182,8 +188,21 @@ export function scanWords(text: string): WordScan {
     scratchStarts = new Int32Array((n >> 1) + 1);
     scratchHashes = new Int32Array((n >> 1) + 1);
   }
+  let asciiLetters = 0;
+  let otherLetters = 0;
   for (let i = 0; i <= n; i++) {
     const code = i < n ? text.charCodeAt(i) : 32;
+    if (i < LETTER_SAMPLE) {
+      if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) asciiLetters++;
+      // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
+      else if (
+        code >= 0xc0 &&
+        !(code >= 0x2000 && code <= 0x2bff) &&
+        !(code >= 0x3000 && code <= 0x303f) &&
+        !(code >= 0xff00 && code <= 0xff20)
+      )
+        otherLetters++;
+    }
     const letter = latinLetter(code);
     if (letter >= 0) {
       if (!inWord) start = i;
@@ -213,6 +232,8 @@ export function scanWords(text: string): WordScan {
     words,
     englishStopwords: stopwords,
     foreign,
+    asciiLetters,
+    otherLetters,
     starts: scratchStarts.slice(0, words),
     hashes: scratchHashes.slice(0, words),
   };

@@ -41,24 +41,9 @@ export const SIGNAL_NAMES: readonly string[] = [
  * text's `scanWords` result (word and English-stopword counts).
  */
 export function foreignShare(text: string, words: WordScan = scanWords(text)): number {
-  const end = Math.min(text.length, 2000);
-  let ascii = 0;
-  let other = 0;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ascii++;
-    // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
-    else if (
-      c >= 0xc0 &&
-      !(c >= 0x2000 && c <= 0x2bff) &&
-      !(c >= 0x3000 && c <= 0x303f) &&
-      !(c >= 0xff00 && c <= 0xff20)
-    )
-      other++;
-  }
-  const letters = ascii + other;
+  const letters = words.asciiLetters + words.otherLetters;
   if (letters < 8) return 0;
-  if (ascii / letters < 0.7) return 1;
+  if (words.asciiLetters / letters < 0.7) return 1;
   return words.words >= 4 && words.englishStopwords / words.words < 0.08 ? 1 : 0;
 }
 

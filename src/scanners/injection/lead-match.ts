@@ -110,8 +110,8 @@ export function leadWords(alt: string): string[] | undefined {
   return words;
 }
 
-// Map keys masked to 30 bits stay small integers (full 32-bit hashes would be boxed as doubles).
-const SMALL_KEY = 0x3fffffff;
+const LEAD_TABLE_SIZE = 1024;
+const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 
 interface Sticky {
   readonly group: number;
@@ -121,10 +121,14 @@ interface Sticky {
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
 export class LeadPatterns {
   private readonly sticky: Sticky[] = [];
-  private readonly byLead = new Map<number, number[]>();
+  // Lead-word hash → sticky indices, as an open-addressing table over typed arrays: one probe per
+  // word of the text, no boxing.
+  private readonly tableKeys = new Int32Array(LEAD_TABLE_SIZE);
+  private readonly tableLists: (readonly number[] | undefined)[] = new Array<undefined>(LEAD_TABLE_SIZE);
   private readonly scanned: { group: number; regex: RegExp }[] = [];
 
   constructor(inputs: readonly PatternInput[]) {
+    const byLead = new Map<number, number[]>();
     const rest = new Map<string, { group: number; flags: string; sources: string[] }>();
     for (const { group, pattern } of inputs) {
       const flags = pattern.flags.replace('g', '');
@@ -140,12 +144,19 @@ export class LeadPatterns {
         const index = this.sticky.length;
         this.sticky.push({ group, regex: new RegExp(alt, `${flags}y`) });
         for (const word of new Set(leads)) {
-          const h = hashWord(word) & SMALL_KEY;
-          const list = this.byLead.get(h) ?? [];
+          const h = hashWord(word);
+          const list = byLead.get(h) ?? [];
           list.push(index);
-          this.byLead.set(h, list);
+          byLead.set(h, list);
         }
       }
+    }
+    if (byLead.size * 2 > LEAD_TABLE_SIZE) throw new Error('lead-word table too small');
+    for (const [h, list] of byLead) {
+      let slot = h & LEAD_TABLE_MASK;
+      while (this.tableLists[slot] !== undefined) slot = (slot + 1) & LEAD_TABLE_MASK;
+      this.tableKeys[slot] = h;
+      this.tableLists[slot] = list;
     }
     for (const { group, flags, sources } of rest.values())
       this.scanned.push({ group, regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`) });
@@ -160,7 +171,13 @@ export class LeadPatterns {
     const lastEnd = new Map<number, number>();
     const count = new Map<number, number>();
     for (let k = 0; k < words.starts.length; k++) {
-      const list = this.byLead.get((words.hashes[k] ?? 0) & SMALL_KEY);
+      const h = words.hashes[k] ?? 0;
+      let slot = h & LEAD_TABLE_MASK;
+      let list = this.tableLists[slot];
+      while (list !== undefined && this.tableKeys[slot] !== h) {
+        slot = (slot + 1) & LEAD_TABLE_MASK;
+        list = this.tableLists[slot];
+      }
       if (list === undefined) continue;
       const at = words.starts[k] ?? 0;
       for (const index of list) {

@@ -60,7 +60,8 @@ const PERSONA: readonly RegExp[] = [
   /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/gi,
   /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\b(?:break|breaking) character\b/gi,
   /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
-  /\b(?:two|2|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
+  // "two" and "both" lead a word-started alternative; the digit is its own (scanned) alternative.
+  /\b(?:two|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b|\b2 (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
   /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
   // Multilingual "without restrictions/censorship".
   /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)\b/gi,

@@ -144,7 +144,10 @@ const DECODERS: readonly {
 ];
 
 interface Runs {
-  /** Longest run of base64/base64url characters. */
+  /**
+   * Longest run of base64/base64url characters that mixes upper- and lower-case letters, as
+   * encoded text always does (long lower-case slugs and identifiers do not).
+   */
   readonly base64: number;
   /** Longest run of hex digits. */
   readonly hex: number;
@@ -156,6 +159,8 @@ function longestRuns(text: string): Runs {
   let h = 0;
   let bestB = 0;
   let bestH = 0;
+  let hasLower = false;
+  let hasUpper = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const digit = c >= 48 && c <= 57;
@@ -163,8 +168,14 @@ function longestRuns(text: string): Runs {
     const upper = c >= 65 && c <= 90;
     if (digit || lower || upper || c === 43 || c === 47 || c === 45 || c === 95) {
       b++;
-      if (b > bestB) bestB = b;
-    } else b = 0;
+      hasLower ||= lower;
+      hasUpper ||= upper;
+      if (b > bestB && hasLower && hasUpper) bestB = b;
+    } else {
+      b = 0;
+      hasLower = false;
+      hasUpper = false;
+    }
     if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
       h++;
       if (h > bestH) bestH = h;
