@@ -15,7 +15,6 @@ import { createGateway } from '../src/gateway/server.ts';
 import { guardStream } from '../src/gateway/stream-guard.ts';
 import { compileGuard } from '../src/policy/engine.ts';
 import { defaultPolicy } from '../src/policy/default-policy.ts';
-import { createPseudonymSession } from '../src/policy/pseudonyms.ts';
 import { openaiAdapter } from '../src/providers/openai.ts';
 import { SseParser, jsonEvent, sseEvent } from '../src/providers/sse.ts';
 
@@ -123,7 +122,7 @@ function guardFor(mode: Mode): Guard {
     const spec = { ...defaults.policy.spec, output: {} };
     return compileGuard([{ ...defaults, name: 'inputs-only', policy: { ...defaults.policy, spec } }]);
   }
-  const guard = compileGuard([defaultPolicy()], { pseudonymizer: createPseudonymSession });
+  const guard = compileGuard([defaultPolicy()]);
   return mode === 'pendingStart' ? guard : withoutPending(guard);
 }
 

@@ -7,7 +7,6 @@ import { resolveConfig } from '../config/load.ts';
 import type { CliOptions } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { compileGuard } from '../policy/engine.ts';
-import { createPseudonymSession } from '../policy/pseudonyms.ts';
 import { formatPolicyError, parsePolicyText } from '../policy/load.ts';
 import type { LoadedPolicy } from '../policy/load.ts';
 import { PolicyLoadError, PolicyStore } from '../policy/watch.ts';
@@ -46,7 +45,7 @@ export async function startGateway(cli: CliOptions, options: StartOptions = {}):
   const log = options.log ?? pino({ level: config.log.level, base: { service: 'parapet' } });
   const inline = inlinePolicies(config.policy);
   const policies = await PolicyStore.open(config.policies, {
-    compile: (loaded) => compileGuard([...inline, ...loaded], { pseudonymizer: createPseudonymSession }),
+    compile: (loaded) => compileGuard([...inline, ...loaded]),
     onReload: (event) => {
       if (event.ok) log.info({ version: event.version, digest: event.digest }, 'policies reloaded');
       else

@@ -583,7 +583,6 @@ describe('guardStream with the real output checks', () => {
   it('gives the same answer as the whole-body guard for any chunking', async () => {
     const { parsePolicyText } = await import('../policy/load.ts');
     const { compileGuard } = await import('../policy/engine.ts');
-    const { createPseudonymSession } = await import('../policy/pseudonyms.ts');
     const { policies } = parsePolicyText(
       `apiVersion: parapet.dev/v1alpha1
 kind: GuardrailPolicy
@@ -598,7 +597,7 @@ spec:
 `,
       'p.yaml',
     );
-    const guard = compileGuard(policies, { pseudonymizer: createPseudonymSession });
+    const guard = compileGuard(policies);
     const conversation = openaiAdapter.parseRequest('chat', {
       model: 'm',
       messages: [

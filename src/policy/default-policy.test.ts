@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { applyRewrites } from '../core/guard.ts';
 import { openaiAdapter } from '../providers/openai.ts';
 import { compileGuard } from './engine.ts';
-import { createPseudonymSession } from './pseudonyms.ts';
 
 // Issue 4: with no configuration, secrets are blocked in input and redacted in output,
 // exfiltration links stripped, system-prompt leaks blocked; PII recorded, not changed.
-const guard = compileGuard([], { pseudonymizer: createPseudonymSession });
+const guard = compileGuard([]);
 const META = { requestId: 'r', identity: 'anonymous' };
 const TOKEN = 'ghp_4aF9kLm2Qx7Rt1Zb8Vc3Yw6Nd0Hs5Jp2Ke9U';
 

@@ -9,7 +9,6 @@ import { applyRewrites, type SpanRewrite } from '../core/guard.ts';
 import type { CheckDefinition, CheckOptions } from '../core/scanner.ts';
 import { checkOptions } from '../scanners/check-options.ts';
 import { compileGuard, mergeRewrites, type PseudonymSession } from './engine.ts';
-import { createPseudonymSession } from './pseudonyms.ts';
 import { DEFAULT_POLICY_NAME } from './default-policy.ts';
 import type { LoadedPolicy } from './load.ts';
 import { API_VERSION, KIND, type PolicyChecks } from './schema.ts';
@@ -224,14 +223,11 @@ describe('compileGuard: input checks', () => {
     assert.equal(applyRewrites('key secret-value-1234.', rewrites), `key ${'*'.repeat(13)}1234.`);
   });
 
-  it('pseudonymize redacts until a pseudonym session is plugged in, then uses its placeholders', async () => {
+  it('pseudonymize uses the built-in session by default, or the one plugged in', async () => {
     const p = policy('p', { input: { first: { action: 'pseudonymize', word: 'alice@example.com' } } });
     const conv = conversation('m', 'mail alice@example.com');
-    const without = await input([p], conv);
-    assert.equal(
-      applyRewrites('mail alice@example.com', without.edits[0]?.rewrites ?? []),
-      'mail [REDACTED:WORD]',
-    );
+    const builtIn = await input([p], conv);
+    assert.equal(applyRewrites('mail alice@example.com', builtIn.edits[0]?.rewrites ?? []), 'mail <WORD_1>');
 
     const session: PseudonymSession = {
       placeholder: (entity) => `<${entity}_1>`,
@@ -498,7 +494,7 @@ describe('compileGuard: request-aware scanners (forExchange)', () => {
 
 describe('compileGuard: pseudonymisation with the real session', () => {
   const p = policy('p', { input: { first: { action: 'pseudonymize', word: 'alice@example.com' } } });
-  const guard = compileGuard([p], { checks: CHECKS, pseudonymizer: createPseudonymSession });
+  const guard = compileGuard([p], { checks: CHECKS });
 
   it('replaces the value everywhere in the request, earlier answers and tool arguments included', async () => {
     const conv: Conversation = {

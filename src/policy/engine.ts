@@ -16,6 +16,7 @@ import type { CheckDefinition, CheckOptions, Scanner } from '../core/scanner.ts'
 import { CHECKS } from '../scanners/index.ts';
 import { compileGlob, type GlobMatcher } from '../agency/glob.ts';
 import { defaultPolicy } from './default-policy.ts';
+import { createPseudonymSession } from './pseudonyms.ts';
 import type { LoadedPolicy } from './load.ts';
 
 /**
@@ -26,9 +27,9 @@ import type { LoadedPolicy } from './load.ts';
  */
 
 /**
- * Extension point for reversible pseudonymisation (issue 4): one session per exchange maps values
- * to stable placeholders and restores them in the answer. Until a session factory is passed to
- * `compileGuard`, `pseudonymize` falls back to `redact`, so the value never reaches the model.
+ * Reversible pseudonymisation: one session per exchange maps values to stable placeholders and
+ * restores them in the answer. `createPseudonymSession` is the implementation; tests may pass
+ * their own through `CompileGuardOptions.pseudonymizer`.
  */
 export interface PseudonymSession {
   /** The placeholder for `value` (same value, same placeholder within the session). */
@@ -49,6 +50,7 @@ export interface PseudonymSession {
 export interface CompileGuardOptions {
   /** `false` lets everything through untouched (the benchmark's baseline). Default true. */
   readonly scanning?: boolean | undefined;
+  /** Makes the per-exchange pseudonym session. Default: `createPseudonymSession`. */
   readonly pseudonymizer?: (() => PseudonymSession) | undefined;
   /** The check registry the policies were validated against. Default: `CHECKS`. */
   readonly checks?: readonly CheckDefinition[] | undefined;
@@ -120,7 +122,7 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
   // The default policy is built from the real registry, whatever `options.checks` says.
   const fallback = selectionOf([compilePolicy(defaultPolicy(), registryOf(CHECKS))]);
   const cache = new Map<string, Selection>();
-  const pseudonymizer = options.pseudonymizer;
+  const pseudonymizer = options.pseudonymizer ?? createPseudonymSession;
 
   function select(model: string): Selection {
     const cached = cache.get(model);
@@ -138,7 +140,7 @@ export function compileGuard(policies: readonly LoadedPolicy[], options: Compile
   return {
     begin(conversation: Conversation, _meta: RequestMeta): Exchange {
       const selection = select(conversation.model);
-      const session = pseudonymizer && selection.pseudonymizes ? pseudonymizer() : undefined;
+      const session = selection.pseudonymizes ? pseudonymizer() : undefined;
       const scoped = selection.exchangeAware ? scopeToExchange(selection, conversation) : undefined;
       const input = scoped?.input ?? selection.input;
       const output = scoped?.output ?? selection.output;

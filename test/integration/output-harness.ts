@@ -4,7 +4,6 @@ import { createGateway } from '../../src/gateway/server.ts';
 import type { Gateway } from '../../src/gateway/server.ts';
 import { compileGuard } from '../../src/policy/engine.ts';
 import { parsePolicyText } from '../../src/policy/load.ts';
-import { createPseudonymSession } from '../../src/policy/pseudonyms.ts';
 import { upstream } from './harness.ts';
 
 /**
@@ -44,7 +43,7 @@ export async function startOutputGateway(
     server: { host: '127.0.0.1', port: 0 },
     upstreams: [upstream(api === 'openai' ? `${fakeUrl}/v1` : fakeUrl, { api })],
   });
-  const guard = compileGuard(policies, { pseudonymizer: createPseudonymSession });
+  const guard = compileGuard(policies);
   const gateway = createGateway({ config, getGuard: () => guard, log: pino({ level: 'silent' }) });
   const url = await gateway.listen();
   return { url, gateway, close: () => gateway.close() };
