@@ -229,6 +229,31 @@ export function assignFolds(rows: readonly Row[], folds: number, seed = 13): num
 }
 
 /**
+ * `row`: stratified folds (the default). `source`: every source in one fold, so each fold is
+ * scored by a model that never saw its sources — a leave-sources-out check for leakage and for how
+ * the detector does on data unlike its training data.
+ */
+export type FoldBy = 'row' | 'source';
+
+/** Fold of each row with whole sources per fold (largest first, each to the smallest fold). */
+export function assignSourceFolds(rows: readonly Row[], folds: number): number[] {
+  const bySource = new Map<string, number[]>();
+  for (const [i, r] of rows.entries()) {
+    const list = bySource.get(r.source) ?? [];
+    list.push(i);
+    bySource.set(r.source, list);
+  }
+  const sizes = new Array<number>(folds).fill(0);
+  const fold = new Array<number>(rows.length).fill(0);
+  for (const list of [...bySource.values()].sort((a, b) => b.length - a.length)) {
+    const f = sizes.indexOf(Math.min(...sizes));
+    sizes[f] = (sizes[f] ?? 0) + list.length;
+    for (const i of list) fold[i] = f;
+  }
+  return fold;
+}
+
+/**
  * Extra training rows derived from training rows only. Contrastive pairs (the same document with
  * and without an injected instruction) give the instruction itself as a positive; windows of
  * benign documents are negatives, so the per-window score learns what ordinary passages look like.
@@ -291,10 +316,11 @@ export function crossValidate(
   folds: number,
   log: (line: string) => void = () => undefined,
   linear: LinearOptions = DEFAULT_LINEAR,
+  foldBy: FoldBy = 'row',
 ): CrossValidation {
   const xs = rows.map((r) => sparseFeatures(r.text));
   const ys = rows.map((r) => r.y);
-  const fold = assignFolds(rows, folds);
+  const fold = foldBy === 'source' ? assignSourceFolds(rows, folds) : assignFolds(rows, folds);
   const signals: number[][] = new Array<number[]>(rows.length);
   for (let f = 0; f < folds; f++) {
     const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
@@ -343,6 +369,7 @@ export interface BuildOptions {
   readonly dataPath: string;
   readonly excludeSources: readonly string[];
   readonly folds: number;
+  readonly foldBy?: FoldBy;
   readonly log: (line: string) => void;
 }
 
@@ -355,7 +382,7 @@ export interface BuildResult {
 /** Cross-validate, then fit the shipped model on everything and pick default thresholds. */
 export function buildModel(o: BuildOptions, provenance: Record<string, unknown>): BuildResult {
   const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectTemplates()];
-  const cv = crossValidate(rows, o.folds, o.log);
+  const cv = crossValidate(rows, o.folds, o.log, DEFAULT_LINEAR, o.foldBy);
   const ys = rows.map((r) => r.y);
   const extra = augment(rows);
   const linear = trainLinear(
