@@ -62,5 +62,5 @@ log(
   `\nwrote ${values.out} (${(Buffer.byteLength(JSON.stringify(model)) / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 log(
-  `combiner: ${model.combiner.names.map((n, i) => `${n}=${model.combiner.weights[i]}`).join(' ')} bias=${model.combiner.bias}`,
+  `combiner: ${model.combiner.names.length} signals (${model.combiner.names.join(', ')}) → ${model.combiner.weights.length} tanh units → logit`,
 );

@@ -7,15 +7,24 @@
 import { readFileSync } from 'node:fs';
 import { extractFeatures, FEATURE_BITS, maxFeatures } from './features.ts';
 
+/**
+ * The combiner: a small network over the stacked signals. Each signal is standardised
+ * (`(x - mean) / std`), a tanh hidden layer follows (`hiddenWeights` row-major, one row of
+ * `names.length` weights per hidden unit), and `weights`/`bias` turn the hidden units into a logit.
+ */
 export interface CombinerModel {
-  /** Names of the stacked signals, in the order of `weights` (see `signalVector`). */
+  /** Names of the stacked signals, in input order (see `signalVector`). */
   readonly names: readonly string[];
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly hiddenWeights: readonly number[];
+  readonly hiddenBias: readonly number[];
   readonly weights: readonly number[];
   readonly bias: number;
 }
 
 export interface InjectionModelFile {
-  readonly format: 'parapet-injection-v1';
+  readonly format: 'parapet-injection-v2';
   readonly featureBits: number;
   /** Int8-quantised weights, base64; weight = byte * scale. */
   readonly weights: string;
@@ -47,7 +56,7 @@ export interface LoadedModel {
 export function decodeModel(file: InjectionModelFile, bytes = 0): LoadedModel {
   // The file is read from disk, so its declared type is a claim to check, not a fact.
   const format: unknown = file.format;
-  if (format !== 'parapet-injection-v1' || file.featureBits !== FEATURE_BITS) {
+  if (format !== 'parapet-injection-v2' || file.featureBits !== FEATURE_BITS) {
     throw new Error(
       `unsupported injection model (format ${String(format)}, ${file.featureBits} feature bits)`,
     );

@@ -134,8 +134,16 @@ export function signalVector(e: Evidence): number[] {
 }
 
 export function combine(model: LoadedModel['combiner'], signals: readonly number[]): number {
+  const d = model.names.length;
   let z = model.bias;
-  for (let i = 0; i < signals.length; i++) z += (model.weights[i] ?? 0) * (signals[i] ?? 0);
+  for (let j = 0; j < model.weights.length; j++) {
+    let a = model.hiddenBias[j] ?? 0;
+    for (let k = 0; k < d; k++)
+      a +=
+        (model.hiddenWeights[j * d + k] ?? 0) *
+        (((signals[k] ?? 0) - (model.mean[k] ?? 0)) / (model.std[k] ?? 1));
+    z += (model.weights[j] ?? 0) * Math.tanh(a);
+  }
   return 1 / (1 + Math.exp(-z));
 }
 
