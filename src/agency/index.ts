@@ -12,7 +12,8 @@ import {
   type ToolGovernance,
   type ToolGovernanceOptions,
 } from './gateway.ts';
-import { createMcpGateway, type McpServerSpec } from './mcp/proxy.ts';
+import type { McpServerSpec } from './mcp/config.ts';
+import type { McpGateway } from './mcp/proxy.ts';
 import { ToolPins } from './mcp/pins.ts';
 
 /**
@@ -77,20 +78,22 @@ export function createAgency(options: AgencyOptions): Agency {
         return verdict.block ? `${verdict.block.reason} (${verdict.block.rule})` : undefined;
       }
     : undefined;
-  const injection = CHECKS.find((c) => c.key === 'indirectInjection')?.create({ action: 'block' });
-  const mcp =
-    options.mcp && options.mcp.length > 0
-      ? createMcpGateway({
-          servers: options.mcp,
-          // MCP requests are matched against policies as the model `mcp/NAME`.
-          toolPolicy: (server) => toolPolicies(options.policies()).forModel(`mcp/${server}`),
-          pins,
-          approvals,
-          injection,
-          scanResult,
-          log,
-        })
-      : undefined;
+  const servers = options.mcp ?? [];
+  // The MCP SDK is large; it is loaded only when an MCP server is configured.
+  let mcp: McpGateway | undefined;
+  const startMcp = async (): Promise<McpGateway> => {
+    const { createMcpGateway } = await import('./mcp/proxy.ts');
+    return createMcpGateway({
+      servers,
+      // MCP requests are matched against policies as the model `mcp/NAME`.
+      toolPolicy: (server) => toolPolicies(options.policies()).forModel(`mcp/${server}`),
+      pins,
+      approvals,
+      injection: CHECKS.find((c) => c.key === 'indirectInjection')?.create({ action: 'block' }),
+      scanResult,
+      log,
+    });
+  };
 
   return {
     tools,
@@ -99,7 +102,10 @@ export function createAgency(options: AgencyOptions): Agency {
     async register(app) {
       if (options.adminToken)
         await app.register(adminRoutes({ approvals, adminToken: options.adminToken, pins }));
-      if (mcp) await app.register(mcp.plugin);
+      if (servers.length > 0) {
+        mcp = await startMcp();
+        await app.register(mcp.plugin);
+      }
     },
     async close() {
       await mcp?.close();
@@ -127,4 +133,4 @@ function toolResultConversation(server: string, text: string): Conversation {
   };
 }
 
-export { parseMcpFlag, type McpServerSpec } from './mcp/proxy.ts';
+export { parseMcpFlag, type McpServerSpec } from './mcp/config.ts';

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { configSchema, serverSchema, upstreamSchema } from './schema.ts';
 import type { Config, UpstreamConfig } from './schema.ts';
 import { parseLocatedYaml } from './yaml-location.ts';
-import { parseMcpFlag } from '../agency/mcp/proxy.ts';
+import { parseMcpFlag } from '../agency/mcp/config.ts';
 import type { SourcePosition } from './yaml-location.ts';
 
 /** `parapet serve` flags; each one overrides the config file. */

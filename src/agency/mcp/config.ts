@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { McpServerSpec } from './proxy.ts';
 
 /**
  * The config-file shape of one MCP server, for the gateway config schema:
@@ -23,3 +22,25 @@ export const mcpServerSchema = z
       error: 'args, env and cwd apply to stdio servers (command) only',
     },
   ) satisfies z.ZodType<McpServerSpec>;
+
+export interface McpServerSpec {
+  readonly name: string;
+  /** Streamable-HTTP endpoint of the upstream MCP server. */
+  readonly url?: string | undefined;
+  /** Or a stdio server started from this command. */
+  readonly command?: string | undefined;
+  readonly args?: readonly string[] | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly cwd?: string | undefined;
+}
+
+/** `--mcp NAME=URL`: a streamable-HTTP MCP server exposed as `/mcp/NAME`. */
+export function parseMcpFlag(value: string): McpServerSpec {
+  const at = value.indexOf('=');
+  const name = value.slice(0, at);
+  const url = value.slice(at + 1);
+  if (at <= 0 || !/^[\w.-]{1,64}$/.test(name) || !URL.canParse(url)) {
+    throw new Error(`--mcp expects NAME=URL (NAME of letters, digits, '.', '_' or '-'), got '${value}'`);
+  }
+  return { name, url };
+}

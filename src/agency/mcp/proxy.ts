@@ -16,6 +16,7 @@ import type { Approvals, Logger } from '../approvals.ts';
 import { blockedNotice, createCallJudge, type CallVerdict, type ToolCallRef } from '../judge.ts';
 import type { ToolPolicy } from '../tool-policy.ts';
 import type { ToolPins } from './pins.ts';
+import type { McpServerSpec } from './config.ts';
 import { detectPoisoning } from './poisoning.ts';
 
 /**
@@ -32,17 +33,6 @@ import { detectPoisoning } from './poisoning.ts';
  * Downstream sessions are stateless (one short-lived MCP server per HTTP request); each upstream
  * has one shared client connection. Only tools are proxied (not resources or prompts).
  */
-
-export interface McpServerSpec {
-  readonly name: string;
-  /** Streamable-HTTP endpoint of the upstream MCP server. */
-  readonly url?: string | undefined;
-  /** Or a stdio server started from this command. */
-  readonly command?: string | undefined;
-  readonly args?: readonly string[] | undefined;
-  readonly env?: Readonly<Record<string, string>> | undefined;
-  readonly cwd?: string | undefined;
-}
 
 export interface McpGatewayOptions {
   readonly servers: readonly McpServerSpec[];
@@ -70,17 +60,6 @@ export interface McpGateway {
   readonly plugin: FastifyPluginCallback;
   /** Close every upstream connection (stdio servers are stopped). */
   close(): Promise<void>;
-}
-
-/** Parse repeated `--mcp NAME=URL` values. */
-export function parseMcpFlag(value: string): McpServerSpec {
-  const at = value.indexOf('=');
-  const name = value.slice(0, at);
-  const url = value.slice(at + 1);
-  if (at <= 0 || !/^[\w.-]{1,64}$/.test(name) || !URL.canParse(url)) {
-    throw new Error(`--mcp expects NAME=URL (NAME of letters, digits, '.', '_' or '-'), got '${value}'`);
-  }
-  return { name, url };
 }
 
 // Upstream listings are paginated; the bound stops a hostile server from paging forever.
