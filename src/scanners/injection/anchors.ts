@@ -51,7 +51,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.system_prompt_extraction':
     'prompt preprompt message instructions rules guidelines directives configuration setup above before ' +
     'prior password key code begin start told systemprompt system instrucciones istruzioni anweisungen ' +
-    'contraseña passe passwort',
+    'contraseña passe passwort instructed supposed allowed permitted given initialization initialisation ' +
+    'preamble init boot startup',
   'injection.chat_template': 'inst sys turn system assistant im developer role',
   'injection.delimiter': 'end begin start stop close',
   'injection.payload_splitting':

@@ -78,6 +78,14 @@ const EXTRACTION: readonly RegExp[] = [
   /\b(?:muestra|revela|repite|dime|imprime|mostra|rivela|ripeti|dimmi|affiche|révèle|répète|montre|dis-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
   /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
   /(?:系统提示|系統提示|系统指令|初始指令|你的指令|提示词|提示詞|密码|システムプロンプト|시스템 프롬프트)/g,
+  // Indirect routes to the same secret: asking to see it, to finish its first sentence, to encode
+  // it, to print it from code, or for what the model must not say.
+  /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
+  /\b(?:continue|complete|finish)\s+(?:[^\s.!?]+\s+){0,3}?["'“‘]?(?:the system prompt is|my (?:system )?prompt is|my instructions are|i was (?:instructed|told) to)/gi,
+  /\bwhat are you (?:not )?(?:supposed|allowed|permitted) (?:not )?to (?:tell|say|reveal|share|disclose)\b/gi,
+  /\b(?:encode|translate|convert|rot13|base64)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
+  /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
+  /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt)\b/gi,
 ];
 
 const CHAT_TEMPLATE: readonly RegExp[] = [
