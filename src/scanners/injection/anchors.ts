@@ -107,16 +107,15 @@ function latinLetter(code: number): number {
   return -1;
 }
 
-/** Characters outside the Latin scripts that are not punctuation, symbols or spaces. */
+const otherLetterCache = new Map<number, boolean>();
+/** Letters outside the Latin scripts (not punctuation, symbols, emoji or spaces). */
 function foreignLetter(code: number): boolean {
-  return (
-    code >= 0x250 &&
-    !(code >= 0x2000 && code <= 0x2bff) &&
-    !(code >= 0x3000 && code <= 0x303f) &&
-    !(code >= 0xfe00 && code <= 0xfe0f) &&
-    !(code >= 0xff00 && code <= 0xff20) &&
-    code !== 0xfeff
-  );
+  let v = otherLetterCache.get(code);
+  if (v === undefined) {
+    v = /\p{L}/u.test(String.fromCharCode(code));
+    otherLetterCache.set(code, v);
+  }
+  return v;
 }
 
 /** Hash of a word as `scanWords` computes it (Latin letters lower-cased). */

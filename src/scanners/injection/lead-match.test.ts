@@ -11,10 +11,12 @@ test('top-level alternatives ignore bars inside groups and classes', () => {
 test('lead words come from a leading word or word group, and only when the word ends there', () => {
   assert.deepEqual(leadWords("\\b(?:ignore|set aside|don't follow)\\s+x"), ['ignore', 'set', 'don']);
   assert.deepEqual(leadWords('\\byou are now\\b'), ['you']);
+  assert.deepEqual(leadWords('\\b(?:rot13|base64)\\b'), ['rot', 'base']);
   assert.equal(leadWords('\\bsummari[sz]e'), undefined);
   assert.equal(leadWords('\\b(?:ignores?|drop)\\s'), undefined);
   assert.equal(leadWords('\\b(?:ignore|drop)s'), undefined);
   assert.equal(leadWords('(?:^|[.!?]\\s+)(?:ai|bot)\\s*:'), undefined);
+  assert.deepEqual(leadWords('(?<=^|[.!?]\\s{1,8})(?:ai|bot)\\s*:'), ['ai', 'bot']);
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {

@@ -68,7 +68,7 @@ function groupEnd(source: string, open: number): number {
 
 /**
  * Whether the source at `i` ends a word (end of the alternative, a space, `\\s`, `\\b`, an
- * apostrophe, hyphen, comma or colon): the match's first word is then exactly the lead word.
+ * apostrophe, hyphen, comma, colon or digit): the match's first word is then exactly the lead word.
  */
 function endsWord(source: string, i: number): boolean {
   const c = source[i];
@@ -76,7 +76,10 @@ function endsWord(source: string, i: number): boolean {
     const next = source[i + 1];
     return next === 's' || next === 'b' || next === 'n' || next === 't';
   }
-  return c === undefined || c === ' ' || c === "'" || c === '-' || c === ',' || c === ':';
+  // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
+  return (
+    c === undefined || c === ' ' || c === "'" || c === '-' || c === ',' || c === ':' || (c >= '0' && c <= '9')
+  );
 }
 
 /** The first word of an alternative written as `word…`, or undefined. */
@@ -92,8 +95,15 @@ function firstWord(alt: string): string | undefined {
  * not start with `\b` and a plain word (or a group of alternatives that each start with one).
  */
 export function leadWords(alt: string): string[] | undefined {
-  if (!alt.startsWith('\\b')) return undefined;
-  const rest = alt.slice(2);
+  let rest: string;
+  if (alt.startsWith('\\b')) rest = alt.slice(2);
+  else if (alt.startsWith('(?<=')) {
+    // A leading lookbehind (written to require a line start, punctuation or space before the
+    // word) only checks what precedes the word: skip it.
+    const end = groupEnd(alt, 0);
+    if (end < 0) return undefined;
+    rest = alt.slice(end);
+  } else return undefined;
   if (!rest.startsWith('(?:')) {
     const word = firstWord(rest);
     return word === undefined ? undefined : [word];

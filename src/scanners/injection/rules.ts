@@ -83,7 +83,8 @@ const EXTRACTION: readonly RegExp[] = [
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
   /\b(?:continue|complete|finish)\s+(?:[^\s.!?]+\s+){0,3}?["'“‘]?(?:the system prompt is|my (?:system )?prompt is|my instructions are|i was (?:instructed|told) to)/gi,
   /\bwhat are you (?:not )?(?:supposed|allowed|permitted) (?:not )?to (?:tell|say|reveal|share|disclose)\b/gi,
-  /\b(?:encode|translate|convert|rot13|base64)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
+  /\b(?:encode|translate|convert)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
+  /\b(?:rot13|base64)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
   /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
   /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt)\b/gi,
 ];

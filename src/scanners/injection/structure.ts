@@ -27,7 +27,7 @@ export interface StructureSignals {
 }
 
 const ADDRESSES =
-  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?:^|[.!?]\s+)(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
+  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?<=^|[.!?]\s{1,8})(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
 
 // Sentence-initial imperatives an injected instruction typically starts with: English plus the
 // most common forms in other languages (written for this project). Checked per sentence start.
@@ -182,7 +182,7 @@ const IMPERATIVE_PREFIXES: readonly string[] = [
 ];
 
 const ROLE_SHIFT =
-  /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora|с этого момента|从现在开始|今から)/gi;
+  /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora)|с этого момента|从现在开始|今から/gi;
 
 const QUESTION_LINE = /^[^|\n]{8,200}\?[ \t]*$/gm;
 
