@@ -124,8 +124,16 @@ const DECODERS: readonly {
   pattern: RegExp;
   hint: RegExp | ((runs: Runs, text: string) => boolean);
   decode: (s: string) => string | undefined;
+  /** Where a match can lie, when known: the pattern then scans only these spans. */
+  regions?: (runs: Runs) => readonly (readonly [number, number])[] | undefined;
 }[] = [
-  { kind: 'base64', pattern: BASE64, hint: (runs) => runs.base64 >= 16, decode: decodeBase64 },
+  {
+    kind: 'base64',
+    pattern: BASE64,
+    hint: (runs) => runs.base64 >= 16,
+    decode: decodeBase64,
+    regions: (runs) => runs.base64Regions,
+  },
   {
     kind: 'hex',
     pattern: HEX,
@@ -149,9 +157,18 @@ interface Runs {
    * encoded text always does (long lower-case slugs and identifiers do not).
    */
   readonly base64: number;
+  /**
+   * Those runs (at least 16 long, mixed case), each with the `=` padding after it; undefined when
+   * there are too many to list (then the whole text is scanned). A base64 match that decodes lies
+   * inside one: the pattern's characters are the run's, and the decoder wants mixed case.
+   */
+  readonly base64Regions: readonly (readonly [number, number])[] | undefined;
   /** Longest run of hex digits. */
   readonly hex: number;
 }
+
+/** Most base64-like runs listed before scanning the whole text instead. */
+const MAX_REGIONS = 64;
 
 /** One linear pass: the longest base64-alphabet and hex-digit runs (cheaper than two regex scans). */
 function longestRuns(text: string): Runs {
@@ -161,8 +178,10 @@ function longestRuns(text: string): Runs {
   let bestH = 0;
   let hasLower = false;
   let hasUpper = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  let regions: [number, number][] | undefined = [];
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
     const digit = c >= 48 && c <= 57;
     const lower = c >= 97 && c <= 122;
     const upper = c >= 65 && c <= 90;
@@ -172,6 +191,12 @@ function longestRuns(text: string): Runs {
       hasUpper ||= upper;
       if (b > bestB && hasLower && hasUpper) bestB = b;
     } else {
+      if (b >= 16 && hasLower && hasUpper && regions !== undefined) {
+        let end = i;
+        while (end < n && text.charCodeAt(end) === 61) end++;
+        regions.push([i - b, Math.min(n, end + 1)]);
+        if (regions.length > MAX_REGIONS) regions = undefined;
+      }
       b = 0;
       hasLower = false;
       hasUpper = false;
@@ -181,7 +206,7 @@ function longestRuns(text: string): Runs {
       if (h > bestH) bestH = h;
     } else h = 0;
   }
-  return { base64: bestB, hex: bestH };
+  return { base64: bestB, base64Regions: regions, hex: bestH };
 }
 
 /**
@@ -192,16 +217,20 @@ export function decodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DEC
   const found: Payload[] = [];
   let budget = limits.maxDecodedChars;
   const runs = longestRuns(text);
-  for (const { kind, pattern, hint, decode } of DECODERS) {
+  for (const { kind, pattern, hint, decode, regions } of DECODERS) {
     // A cheap test first: most texts hold no encoded segment at all.
     if (!(typeof hint === 'function' ? hint(runs, text) : hint.test(text))) continue;
-    for (const m of text.matchAll(pattern)) {
-      if (found.length >= limits.maxPayloads || budget <= 0) break;
-      const decoded = decode(m[0]);
-      if (decoded === undefined) continue;
-      const clipped = decoded.slice(0, budget);
-      budget -= clipped.length;
-      found.push({ kind, start: m.index, end: m.index + m[0].length, text: clipped });
+    for (const [from, to] of regions?.(runs) ?? [[0, text.length] as const]) {
+      // A region is cut so that its edges are what the pattern's look-arounds expect there.
+      const scanned = from === 0 && to === text.length ? text : text.slice(from, to);
+      for (const m of scanned.matchAll(pattern)) {
+        if (found.length >= limits.maxPayloads || budget <= 0) break;
+        const decoded = decode(m[0]);
+        if (decoded === undefined) continue;
+        const clipped = decoded.slice(0, budget);
+        budget -= clipped.length;
+        found.push({ kind, start: from + m.index, end: from + m.index + m[0].length, text: clipped });
+      }
     }
   }
   return found.sort((a, b) => a.start - b.start);
