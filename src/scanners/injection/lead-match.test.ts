@@ -15,6 +15,10 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.equal(leadWords('\\bsummari[sz]e'), undefined);
   assert.equal(leadWords('\\b(?:ignores?|drop)\\s'), undefined);
   assert.equal(leadWords('\\b(?:ignore|drop)s'), undefined);
+  assert.equal(leadWords('\\b(?:ignore|drop)'), undefined);
+  assert.deepEqual(leadWords('\\b(?:from now on|a partir de ahora)'), ['from', 'a']);
+  assert.deepEqual(leadWords('\\b(?:console\\.log|print)\\s*\\('), ['console', 'print']);
+  assert.equal(leadWords('\\bword\\w'), undefined);
   assert.equal(leadWords('(?:^|[.!?]\\s+)(?:ai|bot)\\s*:'), undefined);
   assert.deepEqual(leadWords('(?<=^|[.!?]\\s{1,8})(?:ai|bot)\\s*:'), ['ai', 'bot']);
 });

@@ -73,8 +73,9 @@ function groupEnd(source: string, open: number): number {
 function endsWord(source: string, i: number): boolean {
   const c = source[i];
   if (c === '\\') {
-    const next = source[i + 1];
-    return next === 's' || next === 'b' || next === 'n' || next === 't';
+    // `\\s`, `\\b`, `\\n`, `\\t` or an escaped punctuation mark (`\\.`, `\\(`); not `\\w`, `\\d`, `\\S`…
+    const next = source[i + 1] ?? '';
+    return next === 's' || next === 'b' || next === 'n' || next === 't' || !/^[\da-z]$/i.test(next);
   }
   // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
   return (
@@ -109,12 +110,14 @@ export function leadWords(alt: string): string[] | undefined {
     return word === undefined ? undefined : [word];
   }
   const end = groupEnd(rest, 0);
-  // The group must be followed by something that ends the word (not a quantifier or more letters).
-  if (end < 0 || end >= rest.length || !endsWord(rest, end)) return undefined;
+  if (end < 0) return undefined;
+  // An inner alternative that is one bare word ends where the group ends: then what follows the
+  // group must end the word (not a quantifier or more letters).
+  const followed = end < rest.length && endsWord(rest, end);
   const words: string[] = [];
   for (const inner of topLevelAlternatives(rest.slice(3, end - 1))) {
     const word = firstWord(inner);
-    if (word === undefined) return undefined;
+    if (word === undefined || (word.length === inner.length && !followed)) return undefined;
     words.push(word);
   }
   return words;
