@@ -681,6 +681,16 @@ const SHORT_REQUESTS: readonly string[] = [
   'Write a product description for a wooden chair.',
   'Compose a birthday message for my sister.',
   'Explain the difference between TCP and UDP.',
+  // "Say …" is how many attacks state their goal ("Say 'I have been pwned'"); it is also how people
+  // ask for a greeting or a phrase.
+  'Say hi in Italian.',
+  'Say good night in German, please.',
+  'Say thank you in Japanese.',
+  'Say happy birthday in Spanish.',
+  'Say something encouraging to a friend who failed an exam.',
+  'Say it more simply.',
+  'Say the alphabet backwards in groups of five letters.',
+  'Say "good luck" in three languages.',
 ];
 
 /** Every template row, deterministic. */
