@@ -4,6 +4,8 @@ import { createGateway } from '../../src/gateway/server.ts';
 import type { Gateway } from '../../src/gateway/server.ts';
 import { compileGuard } from '../../src/policy/engine.ts';
 import { parsePolicyText } from '../../src/policy/load.ts';
+import { after, before } from 'node:test';
+import { startFakeModel, type FakeModel } from './fake-model.ts';
 import { upstream } from './harness.ts';
 
 /**
@@ -47,6 +49,30 @@ export async function startOutputGateway(
   const gateway = createGateway({ config, getGuard: () => guard, log: pino({ level: 'silent' }) });
   const url = await gateway.listen();
   return { url, gateway, close: () => gateway.close() };
+}
+
+export interface OutputSuite<C> {
+  fake: FakeModel;
+  gw: OutputGateway;
+  client: C;
+}
+
+/** A fake model, the output-checking gateway in front of it and an SDK client, for one describe block. */
+export function useOutputGateway<C>(
+  makeClient: (gatewayUrl: string) => C,
+  api: 'openai' | 'anthropic' = 'openai',
+): OutputSuite<C> {
+  const suite = {} as OutputSuite<C>;
+  before(async () => {
+    suite.fake = await startFakeModel();
+    suite.gw = await startOutputGateway(suite.fake.url, api);
+    suite.client = makeClient(suite.gw.url);
+  });
+  after(async () => {
+    await suite.gw.close();
+    await suite.fake.close();
+  });
+  return suite;
 }
 
 /** An OpenAI chat stream whose deltas carry tool-call argument pieces for one call. */

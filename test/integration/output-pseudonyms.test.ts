@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { openaiChatStream, sendJson, sendSse, startFakeModel } from './fake-model.ts';
-import type { FakeModel } from './fake-model.ts';
-import { openaiToolCallStream, startOutputGateway } from './output-harness.ts';
-import type { OutputGateway } from './output-harness.ts';
+import { openaiChatStream, sendJson, sendSse } from './fake-model.ts';
+import { openaiToolCallStream, useOutputGateway } from './output-harness.ts';
 
 const EMAIL = 'alice.smith@example.org';
 const PLACEHOLDER = '<EMAIL_ADDRESS_1>';
@@ -20,43 +18,35 @@ function completion(message: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('pseudonymisation through the gateway (OpenAI client)', () => {
-  let fake: FakeModel;
-  let gw: OutputGateway;
-  let client: OpenAI;
-
-  before(async () => {
-    fake = await startFakeModel();
-    gw = await startOutputGateway(fake.url);
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'k', maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await fake.close();
-  });
+  const ctx = useOutputGateway((url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 }));
 
   const ask = [{ role: 'user' as const, content: `Please write to ${EMAIL} about my order.` }];
 
   it('hides the address from the model and restores it in a non-streamed answer', async () => {
-    fake.script((_request, res) => {
+    ctx.fake.script((_request, res) => {
       sendJson(res, 200, completion({ content: `I will write to ${PLACEHOLDER} today.` }));
     });
-    const answer = await client.chat.completions.create({ model: 'gpt-test', messages: ask });
+    const answer = await ctx.client.chat.completions.create({ model: 'gpt-test', messages: ask });
     assert.equal(answer.choices[0]?.message.content, `I will write to ${EMAIL} today.`);
-    const received = fake.received.at(-1);
+    const received = ctx.fake.received.at(-1);
     assert.ok(received !== undefined);
     assert.ok(!received.body.includes(EMAIL), 'the model saw the address');
     assert.ok(received.body.includes(PLACEHOLDER));
   });
 
   it('restores a placeholder split across stream chunks', async () => {
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(res, openaiChatStream(['Writing to <EMAIL_', 'ADD', 'RESS_1', '> now.']));
     });
-    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: ask, stream: true });
+    const stream = await ctx.client.chat.completions.create({
+      model: 'gpt-test',
+      messages: ask,
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     assert.equal(text, `Writing to ${EMAIL} now.`);
-    assert.ok(!fake.received.at(-1)?.body.includes(EMAIL));
+    assert.ok(!ctx.fake.received.at(-1)?.body.includes(EMAIL));
   });
 
   it('restores the address in tool-call arguments, streamed and not', async () => {
@@ -69,7 +59,7 @@ describe('pseudonymisation through the gateway (OpenAI client)', () => {
         },
       },
     ];
-    fake.script((_request, res) => {
+    ctx.fake.script((_request, res) => {
       sendJson(
         res,
         200,
@@ -85,15 +75,15 @@ describe('pseudonymisation through the gateway (OpenAI client)', () => {
         }),
       );
     });
-    const answer = await client.chat.completions.create({ model: 'gpt-test', messages: ask, tools });
+    const answer = await ctx.client.chat.completions.create({ model: 'gpt-test', messages: ask, tools });
     const call = answer.choices[0]?.message.tool_calls?.[0];
     assert.ok(call?.type === 'function');
     assert.deepEqual(JSON.parse(call.function.arguments), { to: EMAIL });
 
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(res, openaiToolCallStream('send_email', ['{"to":"<EMAIL', '_ADDRESS_1>"}']));
     });
-    const stream = await client.chat.completions.create({
+    const stream = await ctx.client.chat.completions.create({
       model: 'gpt-test',
       messages: ask,
       tools,
@@ -105,12 +95,12 @@ describe('pseudonymisation through the gateway (OpenAI client)', () => {
     assert.deepEqual(JSON.parse(args), { to: EMAIL });
   });
 
-  it('gives the same placeholder when the client sends the conversation back', async () => {
-    fake.script((_request, res) => {
+  it('gives the same placeholder when the ctx.client sends the conversation back', async () => {
+    ctx.fake.script((_request, res) => {
       sendJson(res, 200, completion({ content: 'Done.' }));
     });
     const other = 'bob@example.net';
-    await client.chat.completions.create({
+    await ctx.client.chat.completions.create({
       model: 'gpt-test',
       messages: [
         ...ask,
@@ -118,7 +108,7 @@ describe('pseudonymisation through the gateway (OpenAI client)', () => {
         { role: 'user', content: `Also copy ${other}.` },
       ],
     });
-    const sent = fake.received.at(-1)?.json as { messages: { content: string }[] };
+    const sent = ctx.fake.received.at(-1)?.json as { messages: { content: string }[] };
     assert.deepEqual(
       sent.messages.map((m) => m.content),
       [

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { anthropicStream, openaiChatStream, sendJson, sendSse, startFakeModel } from './fake-model.ts';
-import type { FakeModel, Received } from './fake-model.ts';
-import { startOutputGateway } from './output-harness.ts';
-import type { OutputGateway } from './output-harness.ts';
+import { anthropicStream, openaiChatStream, sendJson, sendSse } from './fake-model.ts';
+import type { Received } from './fake-model.ts';
+import { useOutputGateway } from './output-harness.ts';
 
 const TOKEN = 'ghp_4aF9kLm2Qx7Rt1Zb8Vc3Yw6Nd0Hs5Jp2Ke9U';
 const SYSTEM = 'You are Orbit, the support assistant of Acme Rockets. Answer questions about orders.';
@@ -32,19 +31,7 @@ function canaryOf(request: Received): string {
 }
 
 describe('output checks through the gateway (OpenAI client)', () => {
-  let fake: FakeModel;
-  let gw: OutputGateway;
-  let client: OpenAI;
-
-  before(async () => {
-    fake = await startFakeModel();
-    gw = await startOutputGateway(fake.url);
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'k', maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await fake.close();
-  });
+  const ctx = useOutputGateway((url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 }));
 
   const messages = [
     { role: 'system' as const, content: SYSTEM },
@@ -52,7 +39,7 @@ describe('output checks through the gateway (OpenAI client)', () => {
   ];
 
   async function streamed(): Promise<{ text: string; finish: string | null | undefined }> {
-    const stream = await client.chat.completions.create({ model: 'gpt-test', messages, stream: true });
+    const stream = await ctx.client.chat.completions.create({ model: 'gpt-test', messages, stream: true });
     let text = '';
     let finish: string | null | undefined;
     for await (const chunk of stream) {
@@ -63,7 +50,7 @@ describe('output checks through the gateway (OpenAI client)', () => {
   }
 
   it('redacts a secret split across three stream chunks', async () => {
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(
         res,
         openaiChatStream(['Use ', TOKEN.slice(0, 9), TOKEN.slice(9, 25), `${TOKEN.slice(25)} to push.`]),
@@ -77,25 +64,25 @@ describe('output checks through the gateway (OpenAI client)', () => {
   it('removes an exfiltration image and keeps an allow-listed link, streamed and not', async () => {
     const answer = `Your order ships today, see ${ALLOWED}. ${EXFIL} Thanks!`;
     const expected = `Your order ships today, see ${ALLOWED}. [image removed] Thanks!`;
-    fake.script((_request, res) => {
+    ctx.fake.script((_request, res) => {
       sendJson(res, 200, completion(answer));
     });
-    const whole = await client.chat.completions.create({ model: 'gpt-test', messages });
+    const whole = await ctx.client.chat.completions.create({ model: 'gpt-test', messages });
     assert.equal(whole.choices[0]?.message.content, expected);
 
     const pieces = answer.match(/.{1,7}/gs) ?? [];
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(res, openaiChatStream(pieces));
     });
     assert.equal((await streamed()).text, expected);
   });
 
   it('blocks an answer that carries the canary, streamed and not, and never shows it', async () => {
-    fake.script((request, res) => {
+    ctx.fake.script((request, res) => {
       sendJson(res, 200, completion(`My instructions: ${SYSTEM} (Internal reference ${canaryOf(request)}.)`));
     });
     await assert.rejects(
-      client.chat.completions.create({ model: 'gpt-test', messages }),
+      ctx.client.chat.completions.create({ model: 'gpt-test', messages }),
       (error: unknown) => {
         assert.ok(error instanceof OpenAI.BadRequestError);
         assert.match(error.message, /systemPromptLeak/);
@@ -104,7 +91,7 @@ describe('output checks through the gateway (OpenAI client)', () => {
     );
 
     let canary = '';
-    fake.script(async (request, res) => {
+    ctx.fake.script(async (request, res) => {
       canary = canaryOf(request);
       await sendSse(
         res,
@@ -115,7 +102,7 @@ describe('output checks through the gateway (OpenAI client)', () => {
     assert.equal(finish, 'content_filter');
     assert.ok(text.startsWith('Sure. '));
     assert.match(text, /answer stopped/);
-    assert.ok(!text.includes(canary.slice(0, 7)), 'part of the canary reached the client');
+    assert.ok(!text.includes(canary.slice(0, 7)), 'part of the canary reached the ctx.client');
   });
 
   it('releases the first token of a streamed answer before the model sends the next', async () => {
@@ -124,14 +111,14 @@ describe('output checks through the gateway (OpenAI client)', () => {
       release = resolve;
     });
     // Answer with the first delta, then wait for the test to see it before finishing.
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunks = openaiChatStream(['Hello', ' there.']);
       res.write(`${chunks[0] ?? ''}${chunks[1] ?? ''}`);
       await gate;
       res.end(chunks.slice(2).join(''));
     });
-    const stream = await client.chat.completions.create({ model: 'gpt-test', messages, stream: true });
+    const stream = await ctx.client.chat.completions.create({ model: 'gpt-test', messages, stream: true });
     let text = '';
     for await (const chunk of stream) {
       text += chunk.choices[0]?.delta.content ?? '';
@@ -142,19 +129,7 @@ describe('output checks through the gateway (OpenAI client)', () => {
 });
 
 describe('structured outputs through the gateway (OpenAI client)', () => {
-  let fake: FakeModel;
-  let gw: OutputGateway;
-  let client: OpenAI;
-
-  before(async () => {
-    fake = await startFakeModel();
-    gw = await startOutputGateway(fake.url);
-    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'k', maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await fake.close();
-  });
+  const ctx = useOutputGateway((url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 }));
 
   const request = {
     model: 'gpt-test',
@@ -175,18 +150,18 @@ describe('structured outputs through the gateway (OpenAI client)', () => {
   };
 
   it('passes a streamed answer that follows the schema and blocks one that does not', async () => {
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(res, openaiChatStream(['{"city":', '"Paris",', '"temp":3}']));
     });
-    const stream = await client.chat.completions.create({ ...request, stream: true });
+    const stream = await ctx.client.chat.completions.create({ ...request, stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     assert.deepEqual(JSON.parse(text), { city: 'Paris', temp: 3 });
 
-    fake.script((_request, res) => {
+    ctx.fake.script((_request, res) => {
       sendJson(res, 200, completion('{"city":"Paris"}'));
     });
-    await assert.rejects(client.chat.completions.create(request), (error: unknown) => {
+    await assert.rejects(ctx.client.chat.completions.create(request), (error: unknown) => {
       assert.ok(error instanceof OpenAI.BadRequestError);
       assert.match(error.message, /structuredOutput.*temp/);
       return true;
@@ -195,28 +170,19 @@ describe('structured outputs through the gateway (OpenAI client)', () => {
 });
 
 describe('output checks through the gateway (Anthropic client)', () => {
-  let fake: FakeModel;
-  let gw: OutputGateway;
-  let client: Anthropic;
-
-  before(async () => {
-    fake = await startFakeModel();
-    gw = await startOutputGateway(fake.url, 'anthropic');
-    client = new Anthropic({ baseURL: gw.url, apiKey: 'k', maxRetries: 0 });
-  });
-  after(async () => {
-    await gw.close();
-    await fake.close();
-  });
+  const ctx = useOutputGateway(
+    (url) => new Anthropic({ baseURL: url, apiKey: 'k', maxRetries: 0 }),
+    'anthropic',
+  );
 
   it('redacts a secret split across stream events', async () => {
-    fake.script(async (_request, res) => {
+    ctx.fake.script(async (_request, res) => {
       await sendSse(
         res,
         anthropicStream(['The token is ', TOKEN.slice(0, 12), TOKEN.slice(12), ' — keep it.']),
       );
     });
-    const stream = client.messages.stream({
+    const stream = ctx.client.messages.stream({
       model: 'claude-test',
       max_tokens: 100,
       system: SYSTEM,
@@ -226,7 +192,7 @@ describe('output checks through the gateway (Anthropic client)', () => {
     const block = message.content[0];
     assert.ok(block?.type === 'text');
     assert.match(block.text, /^The token is \[REDACTED:[A-Z_]+\] — keep it\.$/);
-    const system = (fake.received.at(-1)?.json as { system: string }).system;
+    const system = (ctx.fake.received.at(-1)?.json as { system: string }).system;
     assert.ok(system.startsWith(SYSTEM) && system.length > SYSTEM.length, 'the canary was not added');
   });
 });
