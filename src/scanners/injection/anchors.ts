@@ -37,7 +37,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'directive system rule rules now point henceforth instead ignora ignorad ignorar olvida olvide olvidad omite ' +
     'descarta desconsidera desconsidere esqueça esqueca dimentica trascura ignorez oublie oubliez ignoriere ' +
     'ignorieren vergiss vergessen missachte negeer vergeet zignoruj ignoruj zapomnij abaikan lupakan ' +
-    'talimatları kuralları yönergeleri komutları',
+    'talimatları kuralları yönergeleri komutları earlier previous prior above old original preceding initial ' +
+    'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
+    'yukarıdaki önceki yeni',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +

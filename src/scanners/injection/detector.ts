@@ -32,6 +32,8 @@ export const SIGNAL_NAMES: readonly string[] = [
   'payload.classifier',
   'foreign.core_rule',
   'foreign.addresses_assistant',
+  'structure.discussion',
+  'structure.self_reference',
 ];
 
 /**
@@ -110,6 +112,10 @@ export function signalVector(e: Evidence): number[] {
   let payloadLogit = 0;
   for (const p of e.payloads) payloadLogit = Math.max(payloadLogit, p.logit);
   const s = e.structure;
+  const coreRule =
+    fired.has('injection.override') ||
+    fired.has('jailbreak.persona') ||
+    fired.has('injection.system_prompt_extraction');
   return [
     e.whole,
     e.windowMean,
@@ -123,13 +129,10 @@ export function signalVector(e: Evidence): number[] {
     s.gibberish * 4,
     Math.min(3, e.normalized.transforms.length + e.payloads.length),
     payloadLogit,
-    e.foreign *
-      (fired.has('injection.override') ||
-      fired.has('jailbreak.persona') ||
-      fired.has('injection.system_prompt_extraction')
-        ? 1
-        : 0),
+    e.foreign * (coreRule ? 1 : 0),
     e.foreign * Math.min(1, s.addressesAssistant + s.roleShifts),
+    s.discussion,
+    s.selfReference,
   ];
 }
 

@@ -36,6 +36,19 @@ const OVERRIDE: readonly RegExp[] = [
   /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
   /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
+  // Declaring the earlier context void, or handing over a new task, without the usual verbs.
+  /\b(?:earlier|previous|prior|above|old|original|preceding|initial)\s+(?:[^\s.!?]+\s+)??(?:guidance|instructions?|rules|task|text|context|directions|guidelines|setup)\s+(?:no longer (?:applies|apply|matters?|counts?)|(?:is|are|was|were) (?:void|invalid|cancelled|canceled|obsolete|revoked|a test))\b/gi,
+  /\b(?:everything|anything|all|none)\s+(?:of\s+)?(?:[^\s.!?]+\s+){0,3}?(?:above|before|earlier|so far|previous)\s+(?:[^\s.!?]+\s+){0,2}?(?:no longer|doesn't|does not|is (?:void|invalid|cancelled|obsolete)|was (?:just )?a (?:test|warm-up)|matters?)\b/gi,
+  /\byour (?:new|real|actual|true|only|next) (?:task|job|goal|mission|assignment|objective|purpose|instructions?) (?:is|are|now)\b/gi,
+  // Spanish, French, German, Italian, Portuguese, Dutch, Turkish: "everything above" and "your new task".
+  /\b(?:todo|tudo|alles|tutto|tout)\s+(?:(?:lo|o|ce|ciò)\s+)?(?:anterior|acima|hierboven|oben|sopra|précède|que (?:foi|se) (?:dito|escribió|dijo) antes|qui précède|che precede)\b/gi,
+  /\b(?:tu|sua|ta|deine|il tuo|je|la tua|tua|votre) (?:nueva|nova|nouvelle|neue|nuovo|nuova|nieuwe|verdadera|verdadeira|vraie|echte|vera) (?:tarea|tarefa|tâche|mission|misión|missão|aufgabe|compito|opdracht|taak|missione)\b/gi,
+  /\b(?:yukarıdaki|önceki)\s+(?:[^\s.!?]+\s+){0,2}?(?:unut|geçersiz|yok say)/gi,
+  /\byeni görevin\b/gi,
+  // Russian, Chinese, Japanese.
+  /(?:забудь|забудьте|отбрось)\s+вс[её]|(?:всё|все),? (?:что )?(?:было |написано )?выше|(?:твоя|ваша) новая задача|новая задача\s*[:：—-]/gi,
+  /(?:以上|上面|之前)的?(?:所有)?(?:内容|指令|说明)?(?:全部)?(?:作废|无效|不再适用)|(?:你的)?新任务[是：:]/g,
+  /(?:上記|以上|これまで)の(?:内容|指示)[^。\n]{0,8}?(?:無効|忘れ)|新しい(?:任務|タスク|指示)は/g,
   // Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish, Indonesian, Vietnamese.
   /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen)\b/gi,
   /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/gi,

@@ -22,6 +22,14 @@ export interface StructureSignals {
   readonly roleShifts: number;
   /** Share of tokens that mix letters with code punctuation, as adversarial suffixes do (GCG). */
   readonly gibberish: number;
+  /**
+   * Markers that the text talks ABOUT attacks (asks what they are, how to detect or defend against
+   * them) rather than performing one: a question about "ignore previous instructions" is not an
+   * override. Evidence against, weighed by the combiner.
+   */
+  readonly discussion: number;
+  /** References to the user's own earlier instructions ("the instructions I gave you"). */
+  readonly selfReference: number;
   /** Evidence spans in the scanned text, for findings. */
   readonly spans: readonly { start: number; end: number; signal: string }[];
 }
@@ -380,6 +388,23 @@ function countImperativesAnyScript(
   return n;
 }
 
+// Talking about attacks: a topic word (injection, jailbreak, attack) near a word of studying or
+// defending (what is, detect, defend, prevent), in several languages (written for this project).
+const ATTACK_TOPIC =
+  /\b(?:prompt[- ]?injections?|injections?|jailbreaks?|jailbreaking|attacks?|exploits?|adversarial|red[- ]team(?:ing)?|inyecci[oó]n|inje[cç][aã]o|iniezione|angriffe?|attaques?|ataques?|attacchi)\b|инъекци|атак|джейлбрейк|注入|越狱|攻撃|インジェクション|脱獄|인젝션|탈옥|공격/gi;
+const STUDY_OR_DEFEND =
+  /\b(?:what (?:is|are)|how (?:do|does|can|could|should|would) (?:i|we|you|they|it|one|attackers?)|why (?:do|does)|explain|examples? of|defen[cs]es?|defend(?:ing)?|protect(?:ing|ion)?|prevent(?:ing|ion)?|mitigat(?:e|es|ing|ion)|detect(?:s|ing|ion|or)?|spot(?:ting)?|recogni[sz]e|classif(?:y|ier)|filter(?:ing)?|regex|moderators?|security (?:team|review|research)|research(?:ers?|ing)?|paper|course|lecture|robust(?:ness)?|harden(?:ing)?|qu'est-ce|comment (?:protéger|détecter|éviter)|protéger|détecter|défendre|qué es|cómo (?:proteger|detectar|evitar)|proteger|detectar|defender|evitar|o que é|como (?:proteger|detectar|evitar)|cos'è|come (?:proteggere|rilevare|evitare)|proteggere|rilevare|was ist|wie (?:erkenne|verhindere|schütze)|erkennen|verhindern|schützen|abwehren)\b|что такое|как (?:защититься|обнаружить|предотвратить)|защит|обнаруж|什么是|如何(?:防御|防止|检测)|防御|防止|检测|とは|防ぐ|検出|対策|무엇|방어|탐지|막는/gi;
+// Self-reference: the writer's own earlier instructions, which a user may of course refer to.
+const SELF_REFERENCE =
+  /\b(?:the|those|these) (?:(?:previous|earlier|first|original|last|other) )?(?:instructions?|rules|guidelines|directions|notes) (?:i|we) (?:gave|wrote|sent|gave you|wrote you|shared|provided|mentioned)\b|\bmy (?:own |earlier |previous |last |original |first )?(?:instructions?|message|request|prompt|question|guidelines|notes)\b|\b(?:i|we) (?:told|asked|gave|wrote|said to) you (?:earlier|before|above|previously|at the start)\b|\b(?:instrucciones|indicaciones) que te di\b|\bmis instrucciones\b|\bmes (?:instructions|consignes)\b|\ble mie istruzioni\b|\bmeine (?:anweisungen|vorgaben)\b|\b(?:as )?instruções que (?:eu )?te dei\b|\bminhas instruções\b|мои (?:инструкции|указания)|我(?:之前)?给你的(?:指令|指示|说明)|私の(?:指示|説明)/gi;
+
+function countUpTo(pattern: RegExp, text: string, max: number): number {
+  pattern.lastIndex = 0;
+  let n = 0;
+  while (n < max && pattern.exec(text) !== null) n++;
+  return n;
+}
+
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
 const ADDRESS_MATCHER = new LeadPatterns([
@@ -415,6 +440,8 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     tableProseLines: tableProse,
     roleShifts,
     gibberish: gibberishShare(text),
+    discussion: Math.min(countUpTo(ATTACK_TOPIC, text, 2), countUpTo(STUDY_OR_DEFEND, text, 2)),
+    selfReference: countUpTo(SELF_REFERENCE, text, 2),
     spans,
   };
 }
