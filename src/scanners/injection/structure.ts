@@ -405,6 +405,12 @@ function countUpTo(pattern: RegExp, text: string, max: number): number {
   return n;
 }
 
+// The study/defend lexicon is the larger pattern: run it only when an attack topic occurs.
+function discussionMarkers(text: string): number {
+  const topics = countUpTo(ATTACK_TOPIC, text, 2);
+  return topics === 0 ? 0 : Math.min(topics, countUpTo(STUDY_OR_DEFEND, text, 2));
+}
+
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
 const ADDRESS_MATCHER = new LeadPatterns([
@@ -440,7 +446,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     tableProseLines: tableProse,
     roleShifts,
     gibberish: gibberishShare(text),
-    discussion: Math.min(countUpTo(ATTACK_TOPIC, text, 2), countUpTo(STUDY_OR_DEFEND, text, 2)),
+    discussion: discussionMarkers(text),
     selfReference: countUpTo(SELF_REFERENCE, text, 2),
     spans,
   };
