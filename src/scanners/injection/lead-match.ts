@@ -21,49 +21,53 @@ export interface PatternHit {
   readonly end: number;
 }
 
+/**
+ * Walks a regex source from `from`, passing over escapes and character classes, and calls `visit`
+ * with each structural `(`, `)` or `|`. Returns the index where `visit` said stop, or -1.
+ */
+function walkStructure(source: string, from: number, visit: (c: string, i: number) => boolean): number {
+  let inClass = false;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') inClass = true;
+    else if ((c === '(' || c === ')' || c === '|') && visit(c, i)) return i;
+  }
+  return -1;
+}
+
 /** Top-level alternatives of a regex source (`|` outside groups and classes). */
 export function topLevelAlternatives(source: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let inClass = false;
   let from = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
+  walkStructure(source, 0, (c, i) => {
+    if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
+    else if (depth === 0) {
       parts.push(source.slice(from, i));
       from = i + 1;
     }
-  }
+    return false;
+  });
   parts.push(source.slice(from));
   return parts;
 }
 
-/** Index just past the group that opens at `open` (which holds `(`). */
+/** Index just past the group that opens at `open` (which holds `(`), or -1 if it never closes. */
 function groupEnd(source: string, open: number): number {
   let depth = 0;
-  let inClass = false;
-  for (let i = open; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i + 1;
-  }
-  return -1;
+  const close = walkStructure(source, open, (c) => {
+    if (c === '(') depth++;
+    else if (c === ')') return --depth === 0;
+    return false;
+  });
+  return close < 0 ? -1 : close + 1;
 }
 
 /**
