@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Endpoint } from '../core/conversation.ts';
+import { serializeEvent } from '../providers/sse.ts';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream.ts';
 
 /** The model name the demo answers to (and every name when no upstream is configured). */
@@ -129,8 +130,9 @@ function embed(text: string): number[] {
 }
 
 function streamEvents(endpoint: Endpoint, id: string, model: string, reply: string): string[] {
-  const data = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
-  const event = (name: string, payload: unknown): string => `event: ${name}\n${data(payload)}`;
+  const data = (payload: unknown): string => serializeEvent({ data: JSON.stringify(payload) });
+  const event = (name: string, payload: unknown): string =>
+    serializeEvent({ event: name, data: JSON.stringify(payload) });
   const pieces = words(reply);
   if (endpoint === 'messages') {
     return [
