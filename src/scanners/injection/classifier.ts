@@ -161,25 +161,41 @@ export interface ClassifierScores {
 
 // Features are binary (present or not) and scaled by 1/sqrt(number present): repeated phrases do
 // not outweigh varied evidence. Presence is tracked with generation stamps instead of sets, so
-// scoring allocates nothing per request.
-const windowSeen = new Int32Array(1 << FEATURE_BITS);
-const textSeen = new Int32Array(1 << FEATURE_BITS);
+// scoring allocates nothing per request. Each feature has one 16-byte cell holding its window
+// stamp, its text stamp and a copy of its weight: the table is larger than the CPU cache, and
+// scoring a feature then touches one cache line instead of three.
+const CELL = 4;
+const WINDOW_STAMP = 0;
+const TEXT_STAMP = 1;
+const WEIGHT = 2;
+const cells = new Int32Array(CELL << FEATURE_BITS);
+const cellWeights = new Float32Array(cells.buffer);
+/** The weights copied into `cells`. A model's weights never change once built (training builds new models). */
+let cellsHold: Float32Array | undefined;
 let generation = 0;
 
 function nextGeneration(): number {
   if (generation >= 0x7ffffff0) {
-    windowSeen.fill(0);
-    textSeen.fill(0);
+    for (let cell = 0; cell < cells.length; cell += CELL) {
+      cells[cell + WINDOW_STAMP] = 0;
+      cells[cell + TEXT_STAMP] = 0;
+    }
     generation = 0;
   }
   return ++generation;
+}
+
+function holdWeights(weights: Float32Array): void {
+  if (cellsHold === weights) return;
+  for (let i = 0; i < weights.length; i++) cellWeights[i * CELL + WEIGHT] = weights[i] ?? 0;
+  cellsHold = weights;
 }
 
 let buffer = new Int32Array(maxFeatures(MAX_WINDOW + 1));
 
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
-  const w = model.weights;
+  holdWeights(model.weights);
   const textGen = nextGeneration();
   let totalSum = 0;
   let totalCount = 0;
@@ -196,13 +212,14 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
     let count = 0;
     for (let k = 0; k < n; k++) {
       const index = buffer[k] ?? 0;
-      if (windowSeen[index] === windowGen) continue;
-      windowSeen[index] = windowGen;
-      const weight = w[index] ?? 0;
+      const cell = index * CELL;
+      if (cells[cell + WINDOW_STAMP] === windowGen) continue;
+      cells[cell + WINDOW_STAMP] = windowGen;
+      const weight = cellWeights[cell + WEIGHT] ?? 0;
       sum += weight;
       count++;
-      if (textSeen[index] !== textGen) {
-        textSeen[index] = textGen;
+      if (cells[cell + TEXT_STAMP] !== textGen) {
+        cells[cell + TEXT_STAMP] = textGen;
         totalSum += weight;
         totalCount++;
       }
