@@ -141,10 +141,56 @@ const LETTER = /\p{L}/u;
 const NOT_LEET = /^\p{L}+\d+$|^\d+(?:st|nd|rd|th|px|pt|em|kb|mb|gb|ms|am|pm|[dhkmsx])$/iu;
 // Four or more single letters separated by one separator: "i g n o r e", "p.r.o.m.p.t".
 const SPACED = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*-]\p{L}){3,}(?![\p{L}\p{N}])/gu;
-// Cheap ASCII hints, tested before the Unicode-aware passes: a letter touching a leet symbol, or
-// three single letters separated by one separator.
-const LEET_HINT = /[a-z][\d$@]|[\d$@][a-z]/i;
-const SPACED_HINT = /(?:^|[^a-z\d])[a-z][ *._-][a-z][ *._-][a-z](?![a-z\d])/i;
+
+// Cheap hints, found in one pass over char codes before the Unicode-aware passes run.
+const HINT_NON_ASCII = 1;
+/** An ASCII letter touching a leet symbol (a digit, `$`, `@`). */
+const HINT_LEET = 2;
+/** Three single ASCII letters separated by one of ` *._-` ("i g n", "p.r.o"), no letter or digit around. */
+const HINT_SPACED = 4;
+
+// Per ASCII code: a spacing class in the low two bits (0 other, 1 letter, 2 separator, 3 digit)
+// and a leet class above them (1 letter, 2 leet symbol). Non-ASCII codes are class 0.
+const OTHER = 0;
+const LETTER_CLASS = 1;
+const SEPARATOR_CLASS = 2;
+const DIGIT_CLASS = 3;
+const LEET_LETTER = 1 << 2;
+const LEET_SYMBOL = 2 << 2;
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, code) => {
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return LETTER_CLASS | LEET_LETTER;
+  if (code >= 48 && code <= 57) return DIGIT_CLASS | LEET_SYMBOL;
+  if (code === 36 || code === 64) return OTHER | LEET_SYMBOL;
+  if (code === 32 || code === 42 || code === 46 || code === 95 || code === 45) return SEPARATOR_CLASS;
+  return OTHER;
+});
+// The spacing classes of the last seven characters, two bits each (newest lowest): a spaced hint
+// is a letter, separator, letter, separator, letter with neither neighbour a letter or digit
+// (classes 1 and 3, the ones with the low bit set).
+const SPACED_MASK = 0b01_11_11_11_11_11_01;
+const SPACED_SHAPE = 0b00_01_10_01_10_01_00;
+
+/** The `HINT_*` bits of `text`: one pass instead of three regex scans. */
+function hintsOf(text: string): number {
+  let hints = 0;
+  let spacing = 0;
+  let previousLeet = 0;
+  const n = text.length;
+  // One step past the end, as an `OTHER` character: a spaced run may end the text.
+  for (let i = 0; i <= n; i++) {
+    const code = i < n ? text.charCodeAt(i) : 0;
+    let cls = OTHER;
+    if (code < 128) cls = ASCII_CLASS[code] ?? OTHER;
+    else hints |= HINT_NON_ASCII;
+    const leet = cls >> 2;
+    // Letter then symbol or symbol then letter: the two leet classes are 1 and 2.
+    if ((leet ^ previousLeet) === 3) hints |= HINT_LEET;
+    previousLeet = leet;
+    spacing = ((spacing << 2) | (cls & 3)) & 0x3fff;
+    if ((spacing & SPACED_MASK) === SPACED_SHAPE) hints |= HINT_SPACED;
+  }
+  return hints;
+}
 
 class Tally {
   private readonly counts = new Map<TransformKind, { count: number; start: number; end: number }>();
@@ -178,7 +224,6 @@ const IDENTITY: Omit<Normalized, 'text'> = {
   transforms: [],
 };
 
-const NON_ASCII = /[^\0-\x7f]/;
 const NON_ASCII_AT = /[^\0-\x7f]/g;
 const GREEK_OR_CYRILLIC = /[\u0370-\u052f]/;
 const WORD = /\p{L}+/gu;
@@ -276,8 +321,8 @@ function applyEdits(
 
 /** Normalise `text` for detection. Plain ASCII prose without tricks is returned as is, cheaply. */
 export function normalize(text: string): Normalized {
-  const nonAscii = NON_ASCII.test(text);
-  if (!nonAscii && !LEET_HINT.test(text) && !SPACED_HINT.test(text)) return { text, ...IDENTITY };
+  const hints = hintsOf(text);
+  if (hints === 0) return { text, ...IDENTITY };
   const tally = new Tally();
   // Layers from the original outwards; each maps its output to the previous layer's output.
   const layers: { layer: Layer; sourceLength: number }[] = [];
@@ -294,14 +339,15 @@ export function normalize(text: string): Normalized {
     layers.push({ layer, sourceLength: current.length });
     current = layer.text();
   };
-  if (nonAscii && (GREEK_OR_CYRILLIC.test(text) || unicodeChanges(text))) {
+  if ((hints & HINT_NON_ASCII) !== 0 && (GREEK_OR_CYRILLIC.test(text) || unicodeChanges(text))) {
     push(unicodePass(text, tally));
     if (GREEK_OR_CYRILLIC.test(current)) current = foldConfusables(current, tally, toOriginal);
   }
   // ASCII text only changes when a spaced-out or leet word is really there.
-  const spaced = SPACED_HINT.test(current) ? spacedEdits(current) : [];
+  const spaced =
+    ((current === text ? hints : hintsOf(current)) & HINT_SPACED) !== 0 ? spacedEdits(current) : [];
   if (spaced.length > 0) push(applyEdits(current, spaced, 'spaced-letters', tally, toOriginal));
-  const leet = LEET_HINT.test(current) ? leetEdits(current) : [];
+  const leet = ((current === text ? hints : hintsOf(current)) & HINT_LEET) !== 0 ? leetEdits(current) : [];
   if (leet.length > 0) push(applyEdits(current, leet, 'leetspeak', tally, toOriginal));
   if (layers.length === 0 && current === text) return { text, ...IDENTITY };
   const originalLength = text.length;
