@@ -170,41 +170,51 @@ interface Runs {
 /** Most base64-like runs listed before scanning the whole text instead. */
 const MAX_REGIONS = 64;
 
+// Per ASCII code: which runs it continues. Every non-ASCII code ends all of them.
+const BASE64_CHAR = 1;
+const LOWER_CASE = 2;
+const UPPER_CASE = 4;
+const HEX_DIGIT = 8;
+const MIXED_CASE = LOWER_CASE | UPPER_CASE;
+const RUN_CLASS = Uint8Array.from({ length: 128 }, (_, code) => {
+  const lower = code >= 97 && code <= 122;
+  const upper = code >= 65 && code <= 90;
+  const digit = code >= 48 && code <= 57;
+  // Letters, digits and `+/-_` (base64 and base64url).
+  const base64 = lower || upper || digit || code === 43 || code === 47 || code === 45 || code === 95;
+  const hex = digit || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+  return (
+    (base64 ? BASE64_CHAR : 0) | (lower ? LOWER_CASE : 0) | (upper ? UPPER_CASE : 0) | (hex ? HEX_DIGIT : 0)
+  );
+});
+
 /** One linear pass: the longest base64-alphabet and hex-digit runs (cheaper than two regex scans). */
 function longestRuns(text: string): Runs {
   let b = 0;
   let h = 0;
   let bestB = 0;
   let bestH = 0;
-  let hasLower = false;
-  let hasUpper = false;
+  // The letter cases seen in the current base64 run.
+  let cases = 0;
   let regions: [number, number][] | undefined = [];
   const n = text.length;
+  // One step past the end, as a character no run holds. Branch-free counting: in ordinary prose
+  // runs start and end every few characters, and mispredicted branches were most of the cost.
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 32;
-    const digit = c >= 48 && c <= 57;
-    const lower = c >= 97 && c <= 122;
-    const upper = c >= 65 && c <= 90;
-    if (digit || lower || upper || c === 43 || c === 47 || c === 45 || c === 95) {
-      b++;
-      hasLower ||= lower;
-      hasUpper ||= upper;
-      if (b > bestB && hasLower && hasUpper) bestB = b;
-    } else {
-      if (b >= 16 && hasLower && hasUpper && regions !== undefined) {
-        let end = i;
-        while (end < n && text.charCodeAt(end) === 61) end++;
-        regions.push([i - b, Math.min(n, end + 1)]);
-        if (regions.length > MAX_REGIONS) regions = undefined;
-      }
-      b = 0;
-      hasLower = false;
-      hasUpper = false;
+    const cls = c < 128 ? (RUN_CLASS[c] ?? 0) : 0;
+    const inBase64 = cls & BASE64_CHAR;
+    if (b >= 16 && inBase64 === 0 && (cases & MIXED_CASE) === MIXED_CASE && regions !== undefined) {
+      let end = i;
+      while (end < n && text.charCodeAt(end) === 61) end++;
+      regions.push([i - b, Math.min(n, end + 1)]);
+      if (regions.length > MAX_REGIONS) regions = undefined;
     }
-    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
-      h++;
-      if (h > bestH) bestH = h;
-    } else h = 0;
+    b = (b + 1) * inBase64;
+    cases = (cases | cls) * inBase64;
+    bestB = Math.max(bestB, (cases & MIXED_CASE) === MIXED_CASE ? b : 0);
+    h = (h + 1) * ((cls & HEX_DIGIT) >> 3);
+    bestH = Math.max(bestH, h);
   }
   return { base64: bestB, base64Regions: regions, hex: bestH };
 }
