@@ -23,12 +23,22 @@ export const ANCHOR_BITS = {
   addresses: 1 << 8,
   roleShift: 1 << 9,
   englishStopword: 1 << 10,
+  attackTopic: 1 << 11,
+  selfReference: 1 << 12,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
 
 /** Every bit set: what a text outside the Latin scripts gets. */
 export const ALL_ANCHORS = (1 << 10) - 1;
+
+/**
+ * Groups whose patterns are scanned over the whole text with `\b` word boundaries, anchored on a
+ * word every match of an ASCII alternative holds whole. A Latin letter outside ASCII ("é") is a
+ * boundary to `\b` but not to this scan, and other scripts have alternatives of their own, so
+ * text with such letters always runs these patterns: skipping them is then exact.
+ */
+const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference;
 
 const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.override':
@@ -71,6 +81,15 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'summarising answering responding replying read summarize summarise process réponse respuesta antwort',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
+  // A word of every ASCII alternative of structure.ts's ATTACK_TOPIC, in every form ("prompt
+  // injection" holds "injection", which is rarer than "prompt").
+  attackTopic:
+    'promptinjection promptinjections injection injections jailbreak jailbreaks jailbreaking attack ' +
+    'attacks exploit exploits adversarial red redteam redteaming inyeccion injecao iniezione angriff angriffe ' +
+    'attaque attaques ataque ataques attacchi',
+  // One word of each ASCII alternative of structure.ts's SELF_REFERENCE (the rarest one it needs).
+  selfReference:
+    'gave wrote sent shared provided mentioned my told asked said instrucciones indicaciones mis mes mie meine',
 };
 
 /** Literal markers that are not words (chat-template tokens, closing tags, markdown images, `a + b`). */
@@ -182,6 +201,7 @@ export function scanWords(text: string): WordScan {
   let words = 0;
   let stopwords = 0;
   let foreign = false;
+  let latinExtended = false;
   let h = FNV_OFFSET;
   let inWord = false;
   let start = 0;
@@ -207,6 +227,7 @@ export function scanWords(text: string): WordScan {
     }
     const letter = latinLetter(code);
     if (letter >= 0) {
+      if (code >= 0xc0) latinExtended = true;
       if (!inWord) start = i;
       h = Math.imul(h ^ letter, FNV_PRIME);
       inWord = true;
@@ -229,6 +250,7 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS;
+  if (foreign || latinExtended) mask |= BOUNDARY_ANCHORS;
   return {
     mask,
     words,

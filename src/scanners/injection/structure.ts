@@ -390,11 +390,13 @@ function countImperativesAnyScript(
 
 // Talking about attacks: a topic word (injection, jailbreak, attack) near a word of studying or
 // defending (what is, detect, defend, prevent), in several languages (written for this project).
+// Runs only when a word of anchors.ts's `attackTopic` occurs: a new alternative adds its first word there.
 const ATTACK_TOPIC =
   /\b(?:prompt[- ]?injections?|injections?|jailbreaks?|jailbreaking|attacks?|exploits?|adversarial|red[- ]team(?:ing)?|inyecci[oó]n|inje[cç][aã]o|iniezione|angriffe?|attaques?|ataques?|attacchi)\b|инъекци|атак|джейлбрейк|注入|越狱|攻撃|インジェクション|脱獄|인젝션|탈옥|공격/gi;
 const STUDY_OR_DEFEND =
   /\b(?:what (?:is|are)|how (?:do|does|can|could|should|would) (?:i|we|you|they|it|one|attackers?)|why (?:do|does)|explain|examples? of|defen[cs]es?|defend(?:ing)?|protect(?:ing|ion)?|prevent(?:ing|ion)?|mitigat(?:e|es|ing|ion)|detect(?:s|ing|ion|or)?|spot(?:ting)?|recogni[sz]e|classif(?:y|ier)|filter(?:ing)?|regex|moderators?|security (?:team|review|research)|research(?:ers?|ing)?|paper|course|lecture|robust(?:ness)?|harden(?:ing)?|qu'est-ce|comment (?:protéger|détecter|éviter)|protéger|détecter|défendre|qué es|cómo (?:proteger|detectar|evitar)|proteger|detectar|defender|evitar|o que é|como (?:proteger|detectar|evitar)|cos'è|come (?:proteggere|rilevare|evitare)|proteggere|rilevare|was ist|wie (?:erkenne|verhindere|schütze)|erkennen|verhindern|schützen|abwehren)\b|что такое|как (?:защититься|обнаружить|предотвратить)|защит|обнаруж|什么是|如何(?:防御|防止|检测)|防御|防止|检测|とは|防ぐ|検出|対策|무엇|방어|탐지|막는/gi;
 // Self-reference: the writer's own earlier instructions, which a user may of course refer to.
+// Runs only when a word of anchors.ts's `selfReference` occurs: a new alternative adds a word there.
 const SELF_REFERENCE =
   /\b(?:the|those|these) (?:(?:previous|earlier|first|original|last|other) )?(?:instructions?|rules|guidelines|directions|notes) (?:i|we) (?:gave|wrote|sent|gave you|wrote you|shared|provided|mentioned)\b|\bmy (?:own |earlier |previous |last |original |first )?(?:instructions?|message|request|prompt|question|guidelines|notes)\b|\b(?:i|we) (?:told|asked|gave|wrote|said to) you (?:earlier|before|above|previously|at the start)\b|\b(?:instrucciones|indicaciones) que te di\b|\bmis instrucciones\b|\bmes (?:instructions|consignes)\b|\ble mie istruzioni\b|\bmeine (?:anweisungen|vorgaben)\b|\b(?:as )?instruções que (?:eu )?te dei\b|\bminhas instruções\b|мои (?:инструкции|указания)|我(?:之前)?给你的(?:指令|指示|说明)|私の(?:指示|説明)/gi;
 
@@ -446,8 +448,8 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     tableProseLines: tableProse,
     roleShifts,
     gibberish: gibberishShare(text),
-    discussion: discussionMarkers(text),
-    selfReference: countUpTo(SELF_REFERENCE, text, 2),
+    discussion: (words.mask & ANCHOR_BITS.attackTopic) !== 0 ? discussionMarkers(text) : 0,
+    selfReference: (words.mask & ANCHOR_BITS.selfReference) !== 0 ? countUpTo(SELF_REFERENCE, text, 2) : 0,
     spans,
   };
 }
