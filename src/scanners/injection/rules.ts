@@ -189,6 +189,12 @@ export interface RuleHit {
 /** Most hits kept per family: one is enough to explain, a few show the extent. */
 const MAX_HITS_PER_FAMILY = 4;
 
+/** Whether `text` holds the same `len` code units at `a` and at `b` (no substring allocated). */
+function sameChars(text: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
+}
+
 /** Token flooding: one short token repeated 25+ times to push earlier instructions out of attention. */
 const FLOOD_REPEATS = 25;
 function tokenFlood(text: string): RuleHit | undefined {
@@ -204,8 +210,7 @@ function tokenFlood(text: string): RuleHit | undefined {
     while (i < n && text.charCodeAt(i) > 32) i++;
     const len = i - start;
     if (len === 0) break;
-    const same =
-      len <= 3 && prevEnd - prevStart === len && text.startsWith(text.slice(prevStart, prevEnd), start);
+    const same = len <= 3 && prevEnd - prevStart === len && sameChars(text, prevStart, start, len);
     if (same) {
       repeats++;
       if (repeats + 1 >= FLOOD_REPEATS) {
