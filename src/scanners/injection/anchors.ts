@@ -214,19 +214,13 @@ export function scanWords(text: string): WordScan {
   let otherLetters = 0;
   for (let i = 0; i <= n; i++) {
     const code = i < n ? text.charCodeAt(i) : 32;
-    if (i < LETTER_SAMPLE) {
-      if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) asciiLetters++;
-      // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
-      else if (
-        code >= 0xc0 &&
-        !(code >= 0x2000 && code <= 0x2bff) &&
-        !(code >= 0x3000 && code <= 0x303f) &&
-        !(code >= 0xff00 && code <= 0xff20)
-      )
-        otherLetters++;
-    }
     const letter = latinLetter(code);
     if (letter >= 0) {
+      // Latin letters above ASCII are all "other letters" to the sample count.
+      if (i < LETTER_SAMPLE) {
+        if (code < 128) asciiLetters++;
+        else otherLetters++;
+      }
       if (code >= 0xc0) latinExtended = true;
       if (!inWord) start = i;
       h = Math.imul(h ^ letter, FNV_PRIME);
@@ -245,6 +239,15 @@ export function scanWords(text: string): WordScan {
       h = FNV_OFFSET;
       inWord = false;
     }
+    if (code < 0xc0) continue;
+    // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
+    if (
+      i < LETTER_SAMPLE &&
+      !(code >= 0x2000 && code <= 0x2bff) &&
+      !(code >= 0x3000 && code <= 0x303f) &&
+      !(code >= 0xff00 && code <= 0xff20)
+    )
+      otherLetters++;
     if (!foreign && code >= 0x250 && foreignLetter(code)) foreign = true;
   }
   for (const { literal, bits } of LITERAL_ANCHORS)

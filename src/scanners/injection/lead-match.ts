@@ -127,6 +127,24 @@ export function leadWords(alt: string): string[] | undefined {
   return words;
 }
 
+/**
+ * Whether every match of `alt` holds a letter outside the Latin scripts: the alternative starts
+ * (after an optional `\\b`) with a Cyrillic, CJK, kana or Hangul letter written literally and not
+ * made optional. Those letters' other cases, if any, lie in the same block, so `i` changes nothing.
+ */
+function startsWithForeignLetter(alt: string): boolean {
+  const at = alt.startsWith('\\b') ? 2 : 0;
+  const first = alt.charCodeAt(at);
+  const next = alt[at + 1] ?? '';
+  return (
+    ((first >= 0x400 && first <= 0x4ff) || (first >= 0x3000 && first <= 0xffff)) &&
+    /^\p{L}$/u.test(String.fromCharCode(first)) &&
+    next !== '?' &&
+    next !== '*' &&
+    next !== '{'
+  );
+}
+
 const LEAD_TABLE_SIZE = 1024;
 const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 
@@ -142,19 +160,22 @@ export class LeadPatterns {
   // word of the text, no boxing.
   private readonly tableKeys = new Int32Array(LEAD_TABLE_SIZE);
   private readonly tableLists: (readonly number[] | undefined)[] = new Array<undefined>(LEAD_TABLE_SIZE);
-  private readonly scanned: { group: number; regex: RegExp }[] = [];
+  // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
+  // text (`WordScan.foreign` false) cannot match and skips the scan.
+  private readonly scanned: { group: number; regex: RegExp; foreignOnly: boolean }[] = [];
 
   constructor(inputs: readonly PatternInput[]) {
     const byLead = new Map<number, number[]>();
-    const rest = new Map<string, { group: number; flags: string; sources: string[] }>();
+    const rest = new Map<string, { group: number; flags: string; sources: string[]; foreignOnly: boolean }>();
     for (const { group, pattern } of inputs) {
       const flags = pattern.flags.replace('g', '');
       for (const alt of topLevelAlternatives(pattern.source)) {
         const leads = leadWords(alt);
         if (leads === undefined) {
           const key = `${group}/${flags}`;
-          const entry = rest.get(key) ?? { group, flags, sources: [] };
+          const entry = rest.get(key) ?? { group, flags, sources: [], foreignOnly: true };
           entry.sources.push(alt);
+          entry.foreignOnly &&= startsWithForeignLetter(alt);
           rest.set(key, entry);
           continue;
         }
@@ -175,8 +196,12 @@ export class LeadPatterns {
       this.tableKeys[slot] = h;
       this.tableLists[slot] = list;
     }
-    for (const { group, flags, sources } of rest.values())
-      this.scanned.push({ group, regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`) });
+    for (const { group, flags, sources, foreignOnly } of rest.values())
+      this.scanned.push({
+        group,
+        regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`),
+        foreignOnly,
+      });
   }
 
   /**
@@ -209,8 +234,8 @@ export class LeadPatterns {
         count.set(s.group, (count.get(s.group) ?? 0) + 1);
       }
     }
-    for (const { group, regex } of this.scanned) {
-      if (!enabled(group)) continue;
+    for (const { group, regex, foreignOnly } of this.scanned) {
+      if (!enabled(group) || (foreignOnly && !words.foreign)) continue;
       regex.lastIndex = 0;
       let n = 0;
       for (const m of text.matchAll(regex)) {
