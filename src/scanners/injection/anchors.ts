@@ -34,9 +34,10 @@ export const ALL_ANCHORS = (1 << 10) - 1;
 
 /**
  * Groups whose patterns are scanned over the whole text with `\b` word boundaries, anchored on a
- * word every match of an ASCII alternative holds whole. A Latin letter outside ASCII ("é") is a
- * boundary to `\b` but not to this scan, and other scripts have alternatives of their own, so
- * text with such letters always runs these patterns: skipping them is then exact.
+ * word every match of an ASCII alternative holds whole. A Latin letter outside ASCII next to an
+ * ASCII one ("café") is a boundary to `\b` but not to this scan, and other scripts have
+ * alternatives of their own, so text with such a word or such letters always runs these
+ * patterns: skipping them is then exact.
  */
 const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference;
 
@@ -201,7 +202,9 @@ export function scanWords(text: string): WordScan {
   let words = 0;
   let stopwords = 0;
   let foreign = false;
-  let latinExtended = false;
+  // Letter kinds of the current word (1 ASCII, 2 Latin above ASCII) and whether a word mixed both.
+  let wordKinds = 0;
+  let mixedWord = false;
   let h = FNV_OFFSET;
   let inWord = false;
   let start = 0;
@@ -221,13 +224,15 @@ export function scanWords(text: string): WordScan {
         if (code < 128) asciiLetters++;
         else otherLetters++;
       }
-      if (code >= 0xc0) latinExtended = true;
+      wordKinds |= code < 128 ? 1 : 2;
       if (!inWord) start = i;
       h = Math.imul(h ^ letter, FNV_PRIME);
       inWord = true;
       continue;
     }
     if (inWord) {
+      if (wordKinds === 3) mixedWord = true;
+      wordKinds = 0;
       scratchStarts[words] = start;
       scratchHashes[words] = h | 0;
       words++;
@@ -253,7 +258,7 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS;
-  if (foreign || latinExtended) mask |= BOUNDARY_ANCHORS;
+  if (foreign || mixedWord) mask |= BOUNDARY_ANCHORS;
   return {
     mask,
     words,

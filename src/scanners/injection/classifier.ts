@@ -218,11 +218,13 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
       const weight = cellWeights[cell + WEIGHT] ?? 0;
       sum += weight;
       count++;
-      if (cells[cell + TEXT_STAMP] !== textGen) {
-        cells[cell + TEXT_STAMP] = textGen;
-        totalSum += weight;
-        totalCount++;
-      }
+      // Branch-free (adding `weight * 0` leaves the sum as it is): whether a feature already
+      // occurred in an earlier window is unpredictable, and a mispredicted branch costs more.
+      const textDiff = (cells[cell + TEXT_STAMP] ?? 0) ^ textGen;
+      const newInText = (textDiff | -textDiff) >>> 31;
+      cells[cell + TEXT_STAMP] = textGen;
+      totalSum += weight * newInText;
+      totalCount += newInText;
     }
     if (count === 0) continue;
     const logit = model.bias + sum / Math.sqrt(count);
