@@ -4,8 +4,11 @@
  * Parapet is scored on held-out folds (retrained per fold, thresholds chosen on training folds),
  * the others (which never trained on this data) on the same rows as they come.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { loadModelFile } from '../src/scanners/injection/classifier.ts';
 import { detectInjection, MODEL_PATH } from '../src/scanners/injection/index.ts';
 import { metrics, tprAtFpr } from '../src/scanners/injection/metrics.ts';
@@ -20,6 +23,13 @@ interface Verdict {
   readonly score: number;
 }
 type Detector = (text: string) => Promise<Verdict>;
+interface Competitor {
+  readonly name: string;
+  readonly detect?: Detector;
+  readonly why?: string;
+  /** Score only every n-th row, for detectors too slow for all of them. */
+  readonly every?: number;
+}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -63,8 +73,76 @@ function referenceLoop(texts: readonly string[]): number {
   return timeEach(texts, (t) => t.toLowerCase().split(' ').length).p50;
 }
 
-async function competitors(): Promise<{ name: string; detect?: Detector; why?: string }[]> {
-  const list: { name: string; detect?: Detector; why?: string }[] = [];
+type HaiGuard = (
+  messages: { role: string; content: string }[],
+) => Promise<{ passed: boolean; additionalFields?: { score?: number } }[]>;
+
+/**
+ * hai-guardrails lives in its own tree, bench/competitors (`npm run bench:setup`): it declares peer
+ * typescript@^5 (the root uses ~6) and needs @langchain/core. It is pinned to 1.11.1 because 1.12.0 was
+ * published with a build machine's worker path and fails on import (presidio-oss/hai-guardrails#108).
+ * Only its offline modes run; the language-model mode would call an LLM.
+ */
+async function haiGuardrails(): Promise<Competitor[]> {
+  const name = '@presidio-dev/hai-guardrails';
+  let entry: string;
+  try {
+    entry = createRequire(new URL('competitors/package.json', import.meta.url)).resolve(name);
+  } catch {
+    return [
+      {
+        name,
+        why: 'not installed: `npm run bench:setup` installs it in bench/competitors (peer typescript@^5)',
+      },
+    ];
+  }
+  const { version } = JSON.parse(readFileSync(join(dirname(entry), '../package.json'), 'utf8')) as {
+    version: string;
+  };
+  // createRequire resolves the CommonJS build, whose exports arrive as the default export.
+  const { injectionGuard } = (
+    (await import(pathToFileURL(entry).href)) as {
+      default: {
+        injectionGuard: (
+          opts: { roles: string[] },
+          extra: { mode: 'heuristic' | 'pattern'; threshold: number },
+        ) => HaiGuard;
+      };
+    }
+  ).default;
+  const detector = (guard: HaiGuard): Detector => {
+    return async (text) => {
+      const [r] = await guard([{ role: 'user', content: text }]);
+      return { flagged: r?.passed === false, score: r?.additionalFields?.score ?? 0 };
+    };
+  };
+  // Thresholds: the pattern tactic's own default and the README's heuristic example.
+  const list: Competitor[] = [
+    {
+      name: `hai-guardrails ${version} pattern`,
+      detect: detector(injectionGuard({ roles: ['user'] }, { mode: 'pattern', threshold: 0.5 })),
+    },
+  ];
+  // The heuristic mode compares every word window with ~8,800 keyword phrases: seconds per text.
+  const every = Math.floor(Number(process.env['PARAPET_BENCH_HAI_HEURISTIC_EVERY'] ?? 0));
+  const heuristic = `hai-guardrails ${version} heuristic`;
+  list.push(
+    every >= 1
+      ? {
+          name: heuristic,
+          detect: detector(injectionGuard({ roles: ['user'] }, { mode: 'heuristic', threshold: 0.7 })),
+          every,
+        }
+      : {
+          name: heuristic,
+          why: 'skipped: seconds of CPU per text; PARAPET_BENCH_HAI_HEURISTIC_EVERY=N scores every N-th row',
+        },
+  );
+  return list;
+}
+
+async function competitors(): Promise<Competitor[]> {
+  const list: Competitor[] = [];
   try {
     const vard = (await import('@andersmyrmel/vard')).default;
     list.push({
@@ -111,13 +189,11 @@ async function competitors(): Promise<{ name: string; detect?: Detector; why?: s
   } catch (error) {
     list.push({ name: 'llm-guard', why: `cannot load: ${(error as Error).message}` });
   }
-  list.push({
-    name: '@presidio-dev/hai-guardrails',
-    why:
-      'not installed: npm refuses it (ERESOLVE) because it declares peer typescript@^5 and Parapet builds with ' +
-      'typescript ~6; forced with --legacy-peer-deps outside the repository it then fails to load without its ' +
-      'peer @langchain/core, so it would drag LangChain into the dev tree for a benchmark',
-  });
+  try {
+    list.push(...(await haiGuardrails()));
+  } catch (error) {
+    list.push({ name: '@presidio-dev/hai-guardrails', why: `cannot load: ${(error as Error).message}` });
+  }
   return list;
 }
 
@@ -126,7 +202,7 @@ function row(
   m: { f1: number; tpr: number; fpr: number; tprAt1Fpr: number; tprAt2Fpr: number },
   note = '',
 ): string {
-  return `${name.padEnd(30)} F1 ${m.f1.toFixed(3)}  TPR ${m.tpr.toFixed(3)}  FPR ${m.fpr.toFixed(3)}  TPR@1%FPR ${m.tprAt1Fpr.toFixed(3)}  TPR@2%FPR ${m.tprAt2Fpr.toFixed(3)}${note}`;
+  return `${name.padEnd(34)} F1 ${m.f1.toFixed(3)}  TPR ${m.tpr.toFixed(3)}  FPR ${m.fpr.toFixed(3)}  TPR@1%FPR ${m.tprAt1Fpr.toFixed(3)}  TPR@2%FPR ${m.tprAt2Fpr.toFixed(3)}${note}`;
 }
 
 export async function run(write: (line: string) => void): Promise<void> {
@@ -167,18 +243,20 @@ export async function run(write: (line: string) => void): Promise<void> {
   write(row('parapet (offline detector)', pm));
   for (const c of await competitors()) {
     if (c.detect === undefined) {
-      write(`${c.name.padEnd(30)} — ${c.why ?? 'unavailable'}`);
+      write(`${c.name.padEnd(34)} — ${c.why ?? 'unavailable'}`);
       continue;
     }
+    const every = c.every ?? 1;
+    const scored = rows.filter((_, i) => i % every === 0);
     const byScore: Scored[] = [];
     const byVerdict: Scored[] = [];
     const started = performance.now();
-    for (const r of rows) {
+    for (const r of scored) {
       const v = await c.detect(r.text);
       byScore.push({ y: r.y, score: v.score, kind: r.kind, lang: r.lang });
       byVerdict.push({ y: r.y, score: v.flagged ? 1 : 0, kind: r.kind, lang: r.lang });
     }
-    const perItem = ((performance.now() - started) * 1000) / rows.length;
+    const perItem = ((performance.now() - started) * 1000) / scored.length;
     const binary = metrics(byVerdict, 0.5);
     write(
       row(
@@ -187,6 +265,17 @@ export async function run(write: (line: string) => void): Promise<void> {
         `  (${perItem.toFixed(0)} µs/item)`,
       ),
     );
+    if (every > 1) {
+      write(
+        row(
+          `  parapet on the same ${scored.length} rows`,
+          metrics(
+            parapet.filter((_, i) => i % every === 0),
+            0.5,
+          ),
+        ),
+      );
+    }
   }
   write(
     '(F1/TPR/FPR at each detector’s own default verdict; TPR@1%/2%FPR rank by its score where it has one)',
