@@ -182,6 +182,11 @@ export interface WordScan {
   readonly englishStopwords: number;
   /** Letters of other scripts occur, so every pattern runs. */
   readonly foreign: boolean;
+  /**
+   * A word mixes ASCII letters with Latin letters above ASCII ("café"): `\\b` then sees a word
+   * edge inside it that this scan does not.
+   */
+  readonly mixedLatinWord: boolean;
   /** In the first `LETTER_SAMPLE` characters: ASCII letters, and letters of other alphabets (roughly). */
   readonly asciiLetters: number;
   readonly otherLetters: number;
@@ -264,6 +269,7 @@ export function scanWords(text: string): WordScan {
     words,
     englishStopwords: stopwords,
     foreign,
+    mixedLatinWord: mixedWord,
     asciiLetters,
     otherLetters,
     starts: scratchStarts.slice(0, words),

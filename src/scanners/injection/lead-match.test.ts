@@ -16,6 +16,7 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.equal(leadWords('\\b(?:ignores?|drop)\\s'), undefined);
   assert.equal(leadWords('\\b(?:ignore|drop)s'), undefined);
   assert.equal(leadWords('\\b(?:ignore|drop)'), undefined);
+  assert.equal(leadWords('\\b(?:as )?instruções'), undefined);
   assert.deepEqual(leadWords('\\b(?:from now on|a partir de ahora)'), ['from', 'a']);
   assert.deepEqual(leadWords('\\b(?:console\\.log|print)\\s*\\('), ['console', 'print']);
   assert.equal(leadWords('\\bword\\w'), undefined);

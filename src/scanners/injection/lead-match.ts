@@ -114,7 +114,8 @@ export function leadWords(alt: string): string[] | undefined {
     return word === undefined ? undefined : [word];
   }
   const end = groupEnd(rest, 0);
-  if (end < 0) return undefined;
+  // A group made optional (`(?:as )?word`) does not lead every match.
+  if (end < 0 || rest[end] === '?' || rest[end] === '*' || rest[end] === '{') return undefined;
   // An inner alternative that is one bare word ends where the group ends: then what follows the
   // group must end the word (not a quantifier or more letters).
   const followed = end < rest.length && endsWord(rest, end);

@@ -401,7 +401,7 @@ const STUDY_OR_DEFEND =
 // Self-reference: the writer's own earlier instructions, which a user may of course refer to.
 // Runs only when a word of anchors.ts's `selfReference` occurs: a new alternative adds a word there.
 const SELF_REFERENCE =
-  /\b(?:the|those|these) (?:(?:previous|earlier|first|original|last|other) )?(?:instructions?|rules|guidelines|directions|notes) (?:i|we) (?:gave|wrote|sent|gave you|wrote you|shared|provided|mentioned)\b|\bmy (?:own |earlier |previous |last |original |first )?(?:instructions?|message|request|prompt|question|guidelines|notes)\b|\b(?:i|we) (?:told|asked|gave|wrote|said to) you (?:earlier|before|above|previously|at the start)\b|\b(?:instrucciones|indicaciones) que te di\b|\bmis instrucciones\b|\bmes (?:instructions|consignes)\b|\ble mie istruzioni\b|\bmeine (?:anweisungen|vorgaben)\b|\b(?:as )?instruções que (?:eu )?te dei\b|\bminhas instruções\b|мои (?:инструкции|указания)|我(?:之前)?给你的(?:指令|指示|说明)|私の(?:指示|説明)/gi;
+  /\b(?:the|those|these) (?:(?:previous|earlier|first|original|last|other) )?(?:instructions?|rules|guidelines|directions|notes) (?:i|we) (?:gave|wrote|sent|gave you|wrote you|shared|provided|mentioned)\b|\bmy (?:own |earlier |previous |last |original |first )?(?:instructions?|message|request|prompt|question|guidelines|notes)\b|\b(?:i|we) (?:told|asked|gave|wrote|said to) you (?:earlier|before|above|previously|at the start)\b|\b(?:instrucciones|indicaciones) que te di\b|\bmis instrucciones\b|\bmes (?:instructions|consignes)\b|\ble mie istruzioni\b|\bmeine (?:anweisungen|vorgaben)\b|\bas instruções que (?:eu )?te dei\b|\binstruções que (?:eu )?te dei\b|\bminhas instruções\b|мои (?:инструкции|указания)|我(?:之前)?给你的(?:指令|指示|说明)|私の(?:指示|説明)/gi;
 
 function countUpTo(pattern: RegExp, text: string, max: number): number {
   pattern.lastIndex = 0;
@@ -414,6 +414,18 @@ function countUpTo(pattern: RegExp, text: string, max: number): number {
 function discussionMarkers(text: string): number {
   const topics = countUpTo(ATTACK_TOPIC, text, 2);
   return topics === 0 ? 0 : Math.min(topics, countUpTo(STUDY_OR_DEFEND, text, 2));
+}
+
+const SELF_REFERENCE_MATCHER = new LeadPatterns([{ group: 0, pattern: SELF_REFERENCE }]);
+
+/** Self-references, up to two. */
+function selfReferences(text: string, words: WordScan): number {
+  if ((words.mask & ANCHOR_BITS.selfReference) === 0) return 0;
+  // Every ASCII alternative starts with a lead word, and the others need letters of other
+  // scripts: matching at lead words finds what a scan finds wherever `\b` and the word scan agree
+  // on where words start.
+  if (words.foreign || words.mixedLatinWord) return countUpTo(SELF_REFERENCE, text, 2);
+  return SELF_REFERENCE_MATCHER.match(text, words, () => true, 2).length;
 }
 
 const ADDRESSES_GROUP = 0;
@@ -452,7 +464,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     roleShifts,
     gibberish: gibberishShare(text),
     discussion: (words.mask & ANCHOR_BITS.attackTopic) !== 0 ? discussionMarkers(text) : 0,
-    selfReference: (words.mask & ANCHOR_BITS.selfReference) !== 0 ? countUpTo(SELF_REFERENCE, text, 2) : 0,
+    selfReference: selfReferences(text, words),
     spans,
   };
 }
