@@ -119,6 +119,9 @@ function decodeRot13(s: string): string | undefined {
   return after * 3 >= words && after >= 3 ? decoded : undefined;
 }
 
+const URL_HINT = /%[\da-f]{2}/i;
+const ENTITY_HINT = /&#?\w{2,8};/;
+
 const DECODERS: readonly {
   kind: PayloadKind;
   pattern: RegExp;
@@ -140,8 +143,19 @@ const DECODERS: readonly {
     hint: (runs, text) => runs.hex >= 16 || text.includes('\\x'),
     decode: decodeHex,
   },
-  { kind: 'url-encoding', pattern: URL_ENCODED, hint: /%[\da-f]{2}/i, decode: decodeUrl },
-  { kind: 'html-entities', pattern: HTML_ENTITIES, hint: /&#?\w{2,8};/, decode: decodeEntities },
+  // `includes` first: a memchr-fast test that rules out most texts before a regex scan.
+  {
+    kind: 'url-encoding',
+    pattern: URL_ENCODED,
+    hint: (_, text) => text.includes('%') && URL_HINT.test(text),
+    decode: decodeUrl,
+  },
+  {
+    kind: 'html-entities',
+    pattern: HTML_ENTITIES,
+    hint: (_, text) => text.includes('&') && ENTITY_HINT.test(text),
+    decode: decodeEntities,
+  },
   // ROT13 English almost always holds one of these ("the", "and", "you", "your", "all", …).
   {
     kind: 'rot13',
