@@ -164,6 +164,10 @@ export class LeadPatterns {
   // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
   // text (`WordScan.foreign` false) cannot match and skips the scan.
   private readonly scanned: { group: number; regex: RegExp; foreignOnly: boolean }[] = [];
+  // Per group, reused by every `match` call: enabled (1) or not, hits so far, end of the last hit.
+  private readonly groupEnabled: Uint8Array;
+  private readonly groupHits: Int32Array;
+  private readonly groupLastEnd: Int32Array;
 
   constructor(inputs: readonly PatternInput[]) {
     const byLead = new Map<number, number[]>();
@@ -197,6 +201,10 @@ export class LeadPatterns {
       this.tableKeys[slot] = h;
       this.tableLists[slot] = list;
     }
+    const groups = Math.max(0, ...inputs.map((input) => input.group)) + 1;
+    this.groupEnabled = new Uint8Array(groups);
+    this.groupHits = new Int32Array(groups);
+    this.groupLastEnd = new Int32Array(groups);
     for (const { group, flags, sources, foreignOnly } of rest.values())
       this.scanned.push({
         group,
@@ -211,8 +219,12 @@ export class LeadPatterns {
    */
   match(text: string, words: WordScan, enabled: (group: number) => boolean, limit: number): PatternHit[] {
     const hits: PatternHit[] = [];
-    const lastEnd = new Map<number, number>();
-    const count = new Map<number, number>();
+    const { groupEnabled, groupHits, groupLastEnd } = this;
+    for (let group = 0; group < groupEnabled.length; group++) {
+      groupEnabled[group] = enabled(group) ? 1 : 0;
+      groupHits[group] = 0;
+      groupLastEnd[group] = 0;
+    }
     for (let k = 0; k < words.starts.length; k++) {
       const h = words.hashes[k] ?? 0;
       let slot = h & LEAD_TABLE_MASK;
@@ -225,18 +237,20 @@ export class LeadPatterns {
       const at = words.starts[k] ?? 0;
       for (const index of list) {
         const s = this.sticky[index];
-        if (s === undefined || !enabled(s.group) || (count.get(s.group) ?? 0) >= limit) continue;
-        if (at < (lastEnd.get(s.group) ?? 0)) continue;
+        if (s === undefined) continue;
+        const group = s.group;
+        if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
+          continue;
         s.regex.lastIndex = at;
         const m = s.regex.exec(text);
         if (m === null) continue;
-        hits.push({ group: s.group, start: at, end: at + m[0].length });
-        lastEnd.set(s.group, at + m[0].length);
-        count.set(s.group, (count.get(s.group) ?? 0) + 1);
+        hits.push({ group, start: at, end: at + m[0].length });
+        groupLastEnd[group] = at + m[0].length;
+        groupHits[group] = (groupHits[group] ?? 0) + 1;
       }
     }
     for (const { group, regex, foreignOnly } of this.scanned) {
-      if (!enabled(group) || (foreignOnly && !words.foreign)) continue;
+      if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
       regex.lastIndex = 0;
       let n = 0;
       for (const m of text.matchAll(regex)) {
