@@ -10,6 +10,8 @@
  * pattern (the CJK, Cyrillic, Arabic and Hindi patterns are not anchored).
  */
 
+import { ROT13_WORDS } from '../normalize/index.ts';
+
 /** Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns. */
 export const ANCHOR_BITS = {
   'injection.override': 1 << 0,
@@ -25,6 +27,7 @@ export const ANCHOR_BITS = {
   englishStopword: 1 << 10,
   attackTopic: 1 << 11,
   selfReference: 1 << 12,
+  rot13Words: 1 << 13,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
@@ -39,7 +42,7 @@ export const ALL_ANCHORS = (1 << 10) - 1;
  * alternatives of their own, so text with such a word or such letters always runs these
  * patterns: skipping them is then exact.
  */
-const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference;
+const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.rot13Words;
 
 const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.override':
@@ -91,6 +94,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   // One word of each ASCII alternative of structure.ts's SELF_REFERENCE (the rarest one it needs).
   selfReference:
     'gave wrote sent shared provided mentioned my told asked said instrucciones indicaciones mis mes mie meine',
+  // The decoder's ROT13 hint words (see `DecodeHints`).
+  rot13Words: ROT13_WORDS.join(' '),
 };
 
 /** Literal markers that are not words (chat-template tokens, closing tags, markdown images, `a + b`). */

@@ -4,11 +4,11 @@
  * combine them into one calibrated score with a logistic combiner fitted on held-out folds.
  */
 import type { Finding } from '../../core/finding.ts';
-import { decodedPayloads, normalize } from '../normalize/index.ts';
-import type { Normalized, Payload } from '../normalize/index.ts';
+import { DEFAULT_DECODE_LIMITS, decodedPayloads, normalize } from '../normalize/index.ts';
+import type { DecodeHints, Normalized, Payload } from '../normalize/index.ts';
 import { classify } from './classifier.ts';
 import type { LinearModel, LoadedModel, Window } from './classifier.ts';
-import { scanWords } from './anchors.ts';
+import { ANCHOR_BITS, scanWords } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
 import { forEachFeature } from './features.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
@@ -71,8 +71,14 @@ export interface Evidence {
 /** Deepest nesting of encodings followed (base64 of hex of …). */
 const MAX_DECODE_DEPTH = 2;
 
-function payloadEvidence(text: string, linear: LinearModel, depth: number, out: PayloadEvidence[]): void {
-  for (const payload of decodedPayloads(text)) {
+function payloadEvidence(
+  text: string,
+  linear: LinearModel,
+  depth: number,
+  out: PayloadEvidence[],
+  hints?: DecodeHints,
+): void {
+  for (const payload of decodedPayloads(text, DEFAULT_DECODE_LIMITS, hints)) {
     const inner = normalize(payload.text).text;
     const scores = classify(linear, inner);
     out.push({
@@ -87,9 +93,11 @@ function payloadEvidence(text: string, linear: LinearModel, depth: number, out: 
 export function gatherEvidence(text: string, linear: LinearModel): Evidence {
   const normalized = normalize(text);
   const scores = classify(linear, normalized.text);
-  const payloads: PayloadEvidence[] = [];
-  payloadEvidence(normalized.text, linear, 0, payloads);
   const words = scanWords(normalized.text);
+  const payloads: PayloadEvidence[] = [];
+  payloadEvidence(normalized.text, linear, 0, payloads, {
+    rot13Words: (words.mask & ANCHOR_BITS.rot13Words) !== 0,
+  });
   return {
     normalized,
     whole: scores.whole,

@@ -119,13 +119,37 @@ function decodeRot13(s: string): string | undefined {
   return after * 3 >= words && after >= 3 ? decoded : undefined;
 }
 
+/** Words ROT13 English almost always holds ("the", "and", "you", "your", "all", …), encoded. */
+export const ROT13_WORDS: readonly string[] = [
+  'gur',
+  'naq',
+  'lbh',
+  'lbhe',
+  'nyy',
+  'jvgu',
+  'guvf',
+  'gung',
+  'cyrnfr',
+  'vafgehpgvbaf',
+];
+const ROT13_HINT = new RegExp(`\\b(?:${ROT13_WORDS.join('|')})\\b`, 'i');
+
+/** What a caller that has already scanned the text's words can tell the decoders. */
+export interface DecodeHints {
+  /**
+   * False when none of `ROT13_WORDS` occurs as a whole word (between `\\b` boundaries): the
+   * ROT13 decoder then skips its own scan for them.
+   */
+  readonly rot13Words: boolean;
+}
+
 const URL_HINT = /%[\da-f]{2}/i;
 const ENTITY_HINT = /&#?\w{2,8};/;
 
 const DECODERS: readonly {
   kind: PayloadKind;
   pattern: RegExp;
-  hint: RegExp | ((runs: Runs, text: string) => boolean);
+  hint: RegExp | ((runs: Runs, text: string, hints: DecodeHints | undefined) => boolean);
   decode: (s: string) => string | undefined;
   /** Where a match can lie, when known: the pattern then scans only these spans. */
   regions?: (runs: Runs) => readonly (readonly [number, number])[] | undefined;
@@ -160,7 +184,7 @@ const DECODERS: readonly {
   {
     kind: 'rot13',
     pattern: LATIN_RUN,
-    hint: /\b(?:gur|naq|lbh|lbhe|nyy|jvgu|guvf|gung|cyrnfr|vafgehpgvbaf)\b/i,
+    hint: (_, text, hints) => hints?.rot13Words !== false && ROT13_HINT.test(text),
     decode: decodeRot13,
   },
 ];
@@ -237,13 +261,17 @@ function longestRuns(text: string): Runs {
  * Encoded segments of `text` that decode to readable text, in order of position. Nested
  * encodings are not followed here; the caller scans each payload and may decode it again.
  */
-export function decodedPayloads(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Payload[] {
+export function decodedPayloads(
+  text: string,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+  hints?: DecodeHints,
+): Payload[] {
   const found: Payload[] = [];
   let budget = limits.maxDecodedChars;
   const runs = longestRuns(text);
   for (const { kind, pattern, hint, decode, regions } of DECODERS) {
     // A cheap test first: most texts hold no encoded segment at all.
-    if (!(typeof hint === 'function' ? hint(runs, text) : hint.test(text))) continue;
+    if (!(typeof hint === 'function' ? hint(runs, text, hints) : hint.test(text))) continue;
     for (const [from, to] of regions?.(runs) ?? [[0, text.length] as const]) {
       // A region is cut so that its edges are what the pattern's look-arounds expect there.
       const scanned = from === 0 && to === text.length ? text : text.slice(from, to);
