@@ -450,7 +450,24 @@ function spacedEdits(text: string): Edit[] {
   return edits;
 }
 
-const LEET_HINTS = /[a-z][\d$@]|[\d$@][a-z]/gi;
+/**
+ * Start of the next ASCII letter and leet symbol side by side, in either order, at or after
+ * `from` (what a global `/[a-z][\d$@]|[\d$@][a-z]/i` scan finds there), or -1.
+ */
+function nextLeetHint(text: string, from: number): number {
+  let previous = from < text.length ? leetClass(text.charCodeAt(from)) : 0;
+  for (let i = from + 1; i < text.length; i++) {
+    const current = leetClass(text.charCodeAt(i));
+    if ((previous ^ current) === 3) return i - 1;
+    previous = current;
+  }
+  return -1;
+}
+
+/** 1 for an ASCII letter, 2 for a leet symbol, 0 otherwise. */
+function leetClass(code: number): number {
+  return code < 128 ? (ASCII_CLASS[code] ?? OTHER) >> 2 : 0;
+}
 
 function wordish(text: string, k: number): boolean {
   const c = text.charCodeAt(k);
@@ -462,11 +479,11 @@ function wordish(text: string, k: number): boolean {
 function leetEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   let done = -1;
-  for (const hint of text.matchAll(LEET_HINTS)) {
-    if (hint.index < done) continue;
-    let start = hint.index;
+  for (let hint = nextLeetHint(text, 0); hint >= 0; hint = nextLeetHint(text, hint + 2)) {
+    if (hint < done) continue;
+    let start = hint;
     while (start > 0 && wordish(text, start - 1)) start--;
-    let end = hint.index + 2;
+    let end = hint + 2;
     while (end < text.length && wordish(text, end)) end++;
     done = end;
     const word = text.slice(start, end);
