@@ -40,6 +40,7 @@ export interface InjectionModelFile {
 }
 
 export interface LinearModel {
+  /** One weight per feature bucket; never changed once the model is built (`classify` keeps a copy). */
   readonly weights: Float32Array;
   readonly bias: number;
 }
@@ -187,6 +188,8 @@ function nextGeneration(): number {
 
 function holdWeights(weights: Float32Array): void {
   if (cellsHold === weights) return;
+  if (weights.length !== 1 << FEATURE_BITS)
+    throw new Error('injection model: weight table has the wrong size');
   for (let i = 0; i < weights.length; i++) cellWeights[i * CELL + WEIGHT] = weights[i] ?? 0;
   cellsHold = weights;
 }
