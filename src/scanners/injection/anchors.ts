@@ -37,12 +37,33 @@ export const ALL_ANCHORS = (1 << 10) - 1;
 
 /**
  * Groups whose patterns are scanned over the whole text with `\b` word boundaries, anchored on a
- * word every match of an ASCII alternative holds whole. A Latin letter outside ASCII next to an
- * ASCII one ("café") is a boundary to `\b` but not to this scan, and other scripts have
- * alternatives of their own, so text with such a word or such letters always runs these
- * patterns: skipping them is then exact.
+ * word every match of an ASCII alternative holds whole, so skipping them is exact. A Latin letter
+ * outside ASCII next to an ASCII one ("éattack") is a boundary to `\b` but not to this scan: the
+ * ASCII runs of such words are looked up as words of their own.
  */
 const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.rot13Words;
+/** Boundary groups with alternatives of their own in other scripts: any text with such letters runs them. */
+const SCRIPT_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference;
+
+/** Anchor bits of the ASCII-letter runs of `text.slice(start, end)`. */
+function asciiRunBits(text: string, start: number, end: number): number {
+  let bits = 0;
+  let h = FNV_OFFSET;
+  let inRun = false;
+  // One step past the end, as a space: the last run ends there.
+  for (let i = start; i <= end; i++) {
+    const code = i < end ? text.charCodeAt(i) : 32;
+    if (code < 128 && latinLetter(code) >= 0) {
+      h = Math.imul(h ^ latinLetter(code), FNV_PRIME);
+      inRun = true;
+    } else if (inRun) {
+      bits |= anchorBits(h | 0);
+      h = FNV_OFFSET;
+      inRun = false;
+    }
+  }
+  return bits;
+}
 
 const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.override':
@@ -85,15 +106,18 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'summarising answering responding replying read summarize summarise process réponse respuesta antwort',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
-  // A word of every ASCII alternative of structure.ts's ATTACK_TOPIC, in every form ("prompt
-  // injection" holds "injection", which is rarer than "prompt").
+  // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form
+  // ("prompt injection" holds "injection", rarer than "prompt"; "inyección" holds the ASCII run
+  // "inyecci", a word to `\b`).
   attackTopic:
     'promptinjection promptinjections injection injections jailbreak jailbreaks jailbreaking attack ' +
-    'attacks exploit exploits adversarial red redteam redteaming inyeccion injecao iniezione angriff angriffe ' +
-    'attaque attaques ataque ataques attacchi',
-  // One word of each ASCII alternative of structure.ts's SELF_REFERENCE (the rarest one it needs).
+    'attacks exploit exploits adversarial red redteam redteaming inyeccion inyecci injecao inje injec ' +
+    'iniezione angriff angriffe attaque attaques ataque ataques attacchi',
+  // One word every Latin-script match of structure.ts's SELF_REFERENCE holds whole (the rarest one
+  // each alternative needs).
   selfReference:
-    'gave wrote sent shared provided mentioned my told asked said instrucciones indicaciones mis mes mie meine',
+    'gave wrote sent shared provided mentioned my told asked said instrucciones indicaciones mis mes mie ' +
+    'meine minhas dei',
   // The decoder's ROT13 hint words (see `DecodeHints`).
   rot13Words: ROT13_WORDS.join(' '),
 };
@@ -241,7 +265,10 @@ export function scanWords(text: string): WordScan {
       continue;
     }
     if (inWord) {
-      if (wordKinds === 3) mixedWord = true;
+      if (wordKinds === 3) {
+        mixedWord = true;
+        mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
+      }
       wordKinds = 0;
       scratchStarts[words] = start;
       scratchHashes[words] = h | 0;
@@ -268,7 +295,7 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS;
-  if (foreign || mixedWord) mask |= BOUNDARY_ANCHORS;
+  if (foreign) mask |= SCRIPT_ANCHORS;
   return {
     mask,
     words,
