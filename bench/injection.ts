@@ -197,12 +197,15 @@ async function competitors(): Promise<Competitor[]> {
   return list;
 }
 
+/** Width of the detector-name column (fits "hai-guardrails 1.11.1 heuristic"). */
+const NAME_WIDTH = 34;
+
 function row(
   name: string,
   m: { f1: number; tpr: number; fpr: number; tprAt1Fpr: number; tprAt2Fpr: number },
   note = '',
 ): string {
-  return `${name.padEnd(34)} F1 ${m.f1.toFixed(3)}  TPR ${m.tpr.toFixed(3)}  FPR ${m.fpr.toFixed(3)}  TPR@1%FPR ${m.tprAt1Fpr.toFixed(3)}  TPR@2%FPR ${m.tprAt2Fpr.toFixed(3)}${note}`;
+  return `${name.padEnd(NAME_WIDTH)} F1 ${m.f1.toFixed(3)}  TPR ${m.tpr.toFixed(3)}  FPR ${m.fpr.toFixed(3)}  TPR@1%FPR ${m.tprAt1Fpr.toFixed(3)}  TPR@2%FPR ${m.tprAt2Fpr.toFixed(3)}${note}`;
 }
 
 export async function run(write: (line: string) => void): Promise<void> {
@@ -243,7 +246,7 @@ export async function run(write: (line: string) => void): Promise<void> {
   write(row('parapet (offline detector)', pm));
   for (const c of await competitors()) {
     if (c.detect === undefined) {
-      write(`${c.name.padEnd(34)} — ${c.why ?? 'unavailable'}`);
+      write(`${c.name.padEnd(NAME_WIDTH)} — ${c.why ?? 'unavailable'}`);
       continue;
     }
     const every = c.every ?? 1;

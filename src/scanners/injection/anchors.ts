@@ -32,7 +32,7 @@ export const ANCHOR_BITS = {
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
 
-/** Every bit set: what a text outside the Latin scripts gets. */
+/** The rule-family and structure bits (not the English-stopword count): what a text outside the Latin scripts gets. */
 export const ALL_ANCHORS = (1 << 10) - 1;
 
 /**
@@ -294,8 +294,7 @@ export function scanWords(text: string): WordScan {
   }
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
-  if (foreign) mask |= ALL_ANCHORS;
-  if (foreign) mask |= SCRIPT_ANCHORS;
+  if (foreign) mask |= ALL_ANCHORS | SCRIPT_ANCHORS;
   return {
     mask,
     words,

@@ -411,7 +411,8 @@ function countUpTo(pattern: RegExp, text: string, max: number): number {
 }
 
 // The study/defend lexicon is the larger pattern: run it only when an attack topic occurs.
-function discussionMarkers(text: string): number {
+function discussionMarkers(text: string, words: WordScan): number {
+  if ((words.mask & ANCHOR_BITS.attackTopic) === 0) return 0;
   const topics = countUpTo(ATTACK_TOPIC, text, 2);
   return topics === 0 ? 0 : Math.min(topics, countUpTo(STUDY_OR_DEFEND, text, 2));
 }
@@ -463,7 +464,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     tableProseLines: tableProse,
     roleShifts,
     gibberish: gibberishShare(text),
-    discussion: (words.mask & ANCHOR_BITS.attackTopic) !== 0 ? discussionMarkers(text) : 0,
+    discussion: discussionMarkers(text, words),
     selfReference: selfReferences(text, words),
     spans,
   };

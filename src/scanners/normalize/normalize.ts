@@ -344,10 +344,14 @@ export function normalize(text: string): Normalized {
     if (GREEK_OR_CYRILLIC.test(current)) current = foldConfusables(current, tally, toOriginal);
   }
   // ASCII text only changes when a spaced-out or leet word is really there.
-  const spaced =
-    ((current === text ? hints : hintsOf(current)) & HINT_SPACED) !== 0 ? spacedEdits(current) : [];
-  if (spaced.length > 0) push(applyEdits(current, spaced, 'spaced-letters', tally, toOriginal));
-  const leet = ((current === text ? hints : hintsOf(current)) & HINT_LEET) !== 0 ? leetEdits(current) : [];
+  // Hints of the text as it now stands (the Unicode pass and the spacing edits change it).
+  let currentHints = current === text ? hints : hintsOf(current);
+  const spaced = (currentHints & HINT_SPACED) !== 0 ? spacedEdits(current) : [];
+  if (spaced.length > 0) {
+    push(applyEdits(current, spaced, 'spaced-letters', tally, toOriginal));
+    currentHints = hintsOf(current);
+  }
+  const leet = (currentHints & HINT_LEET) !== 0 ? leetEdits(current) : [];
   if (leet.length > 0) push(applyEdits(current, leet, 'leetspeak', tally, toOriginal));
   if (layers.length === 0 && current === text) return { text, ...IDENTITY };
   const originalLength = text.length;
