@@ -62,6 +62,21 @@ export function decodeModel(file: InjectionModelFile, bytes = 0): LoadedModel {
       `unsupported injection model (format ${String(format)}, ${file.featureBits} feature bits)`,
     );
   }
+  const c = file.combiner;
+  const units = c.weights.length;
+  const inputs = c.names.length;
+  if (
+    units === 0 ||
+    c.hiddenWeights.length !== units * inputs ||
+    c.hiddenBias.length !== units ||
+    c.mean.length !== inputs ||
+    c.std.length !== inputs
+  ) {
+    throw new Error(
+      `injection model: combiner shapes disagree (${inputs} signals, ${units} units, ` +
+        `${c.hiddenWeights.length} hidden weights, ${c.hiddenBias.length} hidden biases)`,
+    );
+  }
   const raw = Buffer.from(file.weights, 'base64');
   if (raw.length !== 1 << FEATURE_BITS) throw new Error('injection model: weight table has the wrong size');
   const weights = new Float32Array(raw.length);

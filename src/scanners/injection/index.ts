@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../core/finding.ts';
 import { loadModelFile } from './classifier.ts';
 import type { LoadedModel } from './classifier.ts';
-import { analyze, explain } from './detector.ts';
+import { analyze, explain, SIGNAL_NAMES } from './detector.ts';
 
 /** The shipped model; `PARAPET_INJECTION_MODEL` selects another file (e.g. the licence-clean one). */
 export const MODEL_PATH =
@@ -17,8 +17,23 @@ let shipped: LoadedModel | undefined;
 
 /** The shipped model, loaded on first use and kept for the life of the process. */
 export function shippedModel(): LoadedModel {
-  shipped ??= loadModelFile(MODEL_PATH);
+  shipped ??= checkSignals(loadModelFile(MODEL_PATH), MODEL_PATH);
   return shipped;
+}
+
+/**
+ * A model fitted on another version's signals would be fed the wrong inputs and score nonsense
+ * without any error, so a mismatch stops the load.
+ */
+export function checkSignals(model: LoadedModel, path: string): LoadedModel {
+  const names = model.combiner.names;
+  if (names.length !== SIGNAL_NAMES.length || names.some((n, i) => n !== SIGNAL_NAMES[i])) {
+    throw new Error(
+      `injection model ${path} was fitted on other signals than this version computes; ` +
+        'retrain it with `npm run train:injection`',
+    );
+  }
+  return model;
 }
 
 export interface InjectionResult {

@@ -32,7 +32,9 @@ export interface RuleFamily {
 const OVERRIDE: readonly RegExp[] = [
   /\b(?:ignore|disregard|forget|skip|override|bypass|discard|abandon|drop|neglect|overlook|overwrite|erase|delete|cancel|nullify|set aside|put aside|throw away|pay no (?:attention|heed) to|do not (?:follow|obey)|don't (?:follow|obey|listen to)|stop following|no longer follow)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:previous|prior|above|earlier|preceding|foregoing|initial|original|old|former|existing|all|any|every|your|system|developer|default|current|given|these|those|such)\s+(?:[^\s.!?。！？]+\s+){0,2}?(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|commands?|orders?|context|messages?|constraints?|programming|training|restrictions?|polic(?:y|ies)|guardrails?|safeguards?|settings|conversation|everything|text|tasks?)\b/gi,
   /\b(?:ignore|disregard|forget|override|bypass|discard|drop|skip)\s+(?:[^\s.!?]+\s+){0,2}?(?:instructions?|rules?|guidelines?|directives?|prompts?|constraints?)\s+(?:[^\s.!?]+\s+){0,4}?(?:above|before|earlier|previously|so far|until now)\b/gi,
-  /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what (?:i|you) (?:said|were told))\b/gi,
+  // "Forget what you were told" voids the instructions; "forget what I said about the budget"
+  // takes back the writer's own words.
+  /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what you (?:were|have been) told|what (?:i|we) told you)\b/gi,
   /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
   /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
@@ -51,6 +53,8 @@ const OVERRIDE: readonly RegExp[] = [
   /(?:上記|以上|これまで)の(?:内容|指示)[^。\n]{0,8}?(?:無効|忘れ)|新しい(?:任務|タスク|指示)は/g,
   // Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish, Indonesian, Vietnamese.
   /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen)\b/gi,
+  // "Disregard what you were told" in Romance languages and German (no word for instructions).
+  /\b(?:oublie|oubliez|ignore|ignorez|ne (?:tiens|tenez) (?:plus |pas )?compte de|olvida|olvide|ignora|no tengas en cuenta|haz caso omiso de|esqueça|esquece|desconsidere|vergiss|ignoriere|dimentica|non tenere conto di),?\s+(?:tout\s+|todo\s+|tudo\s+|alles,?\s+|tutto\s+)?(?:ce (?:qu'on|que l'on) (?:t'a|vous a) dit|lo que te (?:dijeron|han dicho)|o que te (?:disseram|foi dito)|was (?:man )?dir gesagt (?:wurde|hat)|quello che ti (?:hanno detto|è stato detto))/gi,
   /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/gi,
   /\b(?:bỏ qua|phớt lờ|quên)\s+[^.\n]{0,30}?(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)/gi,
   // Russian, Ukrainian.
@@ -88,9 +92,13 @@ const EXTRACTION: readonly RegExp[] = [
   /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summarise|summarize|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
   /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/gi,
   /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/gi,
-  /\b(?:muestra|revela|repite|dime|imprime|mostra|rivela|ripeti|dimmi|affiche|révèle|répète|montre|dis-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
+  /\b(?:muestra|muéstrame|revela|repite|dime|dame|imprime|mostra|mostre|rivela|ripeti|dimmi|dammi|affiche|révèle|répète|montre|montre-moi|dis-moi|donne-moi|donnez-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
   /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
-  /(?:系统提示|系統提示|系统指令|初始指令|你的指令|提示词|提示詞|密码|システムプロンプト|시스템 프롬프트)/g,
+  // Chinese, Japanese, Korean: the secret together with a verb of showing or telling (a mention
+  // alone is how people ask for help writing a system prompt or resetting a password).
+  /(?:输出|打印|显示|展示|告诉我|说出|透露|泄露|重复|复述|列出|给我看|發給我|发给我)[^。！？\n]{0,6}?(?:(?:系统|系統|初始)(?:提示[词詞]?|指令|设定|設定)|你的(?:提示词|提示詞|指令|设定|設定)|密码|密碼|口令)|(?:(?:系统|系統|初始)(?:提示[词詞]?|指令)|你的(?:提示词|指令|设定)|密码|密碼|口令)(?:是什么|是什麼|是啥)/g,
+  /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉)(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
+  /(?:시스템 프롬프트|초기 지시|비밀번호|암호)[를을은는]?\s*(?:그대로\s*|전부\s*|모두\s*)?(?:보여|알려|출력|공개|반복|말해)/g,
   // Indirect routes to the same secret: asking to see it, to finish its first sentence, to encode
   // it, to print it from code, or for what the model must not say.
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
