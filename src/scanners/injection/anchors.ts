@@ -74,7 +74,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'ignorieren vergiss vergessen missachte negeer vergeet zignoruj ignoruj zapomnij abaikan lupakan ' +
     'talimatları kuralları yönergeleri komutları earlier previous prior above old original preceding initial ' +
     'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
-    'yukarıdaki önceki yeni ne no haz non esquece',
+    'yukarıdaki önceki yeni ne no haz non esquece answer',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -103,7 +103,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   addresses:
     'reply response answer output summary message code solution implementation translation analysis dear hey ' +
     'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +
-    'summarising answering responding replying read summarize summarise process réponse respuesta antwort',
+    'summarising answering responding replying read summarize summarise process réponse respuesta antwort ' +
+    'notes assistants models llms agents bots chatbot chatbots language messages instruction instructions ' +
+    'reminder reminders notice notices memo memos request requests orders',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

@@ -34,6 +34,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'foreign.addresses_assistant',
   'structure.discussion',
   'structure.self_reference',
+  'structure.orders_to_assistant',
 ];
 
 /**
@@ -141,6 +142,7 @@ export function signalVector(e: Evidence): number[] {
     e.foreign * Math.min(1, s.addressesAssistant + s.roleShifts),
     s.discussion,
     s.selfReference,
+    Math.log1p(s.ordersToAssistant),
   ];
 }
 
@@ -248,7 +250,7 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
     });
   }
   const s = e.structure;
-  if (s.addressesAssistant + s.roleShifts + s.offGenreLines > 0) {
+  if (s.addressesAssistant + s.ordersToAssistant + s.roleShifts + s.offGenreLines > 0) {
     const first = s.spans.find((x) => x.signal !== 'imperative') ?? s.spans[0];
     if (first !== undefined) {
       const span = e.normalized.span(first.start, first.end);
@@ -261,6 +263,7 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
           owasp: 'LLM01',
           signal: 'structure',
           addresses: s.addressesAssistant,
+          orders: s.ordersToAssistant,
           imperatives: s.imperatives,
           offGenreLines: s.offGenreLines,
           roleShifts: s.roleShifts,

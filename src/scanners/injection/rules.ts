@@ -35,6 +35,8 @@ const OVERRIDE: readonly RegExp[] = [
   // "Forget what you were told" voids the instructions; "forget what I said about the budget"
   // takes back the writer's own words.
   /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what you (?:were|have been) told|what (?:i|we) told you)\b/gi,
+  // Untrusted content that sets the user's own request aside.
+  /\b(?:ignore|disregard|forget|skip|do not answer|don't answer)\s+(?:the\s+)?(?:user'?s?|customer'?s?|their|original|current|translation|summary)\s+(?:question|request|query|message|prompt|task|instructions?)\b/gi,
   /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
   /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
@@ -139,7 +141,7 @@ const TOOL_COERCION: readonly RegExp[] = [
 
 const EXFILTRATION: readonly RegExp[] = [
   /!\[[^\]\n]{0,100}\]\(\s*https?:\/\/[^)\s?]{1,200}\?[^)\s]{0,200}?=(?:[$<[{]|%7B)/gi,
-  /\b(?:send|forward|email|e-mail|post|upload|transmit|exfiltrate|leak|copy|report|submit)\s+(?:[^\s.!?]+\s+){0,6}?(?:to|at)\s+(?:https?:\/\/|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.)/gi,
+  /\b(?:send|forward|email|e-mail|post|upload|transmit|exfiltrate|leak|copy|report|submit)\s+(?:[^\s!?]+\s+){0,6}?(?:to|at)\s+(?:https?:\/\/|www\.|[\w.+-]{1,64}@[\w-]{1,63}\.)/gi,
   /\b(?:append|add|include|encode|embed|put|insert)\s+(?:[^\s.!?]+\s+){0,5}?(?:in|into|to)\s+(?:the\s+|a\s+|this\s+|an\s+)?(?:url|link|image url|query string|request|markdown image)\b/gi,
   /\b(?:conversation|chat) history\b[^.\n]{1,60}?\b(?:send|forward|post|upload|url|link|email)\b/gi,
 ];

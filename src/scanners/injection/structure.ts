@@ -20,6 +20,8 @@ export interface StructureSignals {
   readonly tableProseLines: number;
   /** Role shifts: "you are now", "act as", "your new role". */
   readonly roleShifts: number;
+  /** Orders given to the model by name ("AI agent, delete …", "the assistant must now …"). */
+  readonly ordersToAssistant: number;
   /** Share of tokens that mix letters with code punctuation, as adversarial suffixes do (GCG). */
   readonly gibberish: number;
   /**
@@ -35,7 +37,25 @@ export interface StructureSignals {
 }
 
 const ADDRESSES =
-  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to(?: the)?|message (?:to|for)(?: the)?)\s+(?:ai|assistant|chatgpt|gpt|claude|gemini|llm|bot|language model|model|agent|copilot)\b|(?<=^|[.!?]\s{1,8})(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
+  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to|notes? for|message (?:to|for))(?:\s+(?:the|any|all|every))?\s+(?:ai|assistants?|chatgpt|gpt|claude|gemini|llms?|bots?|language models?|models?|agents?|copilot)\b|(?<=^|[.!?]\s{1,8}|["'“([{]\s{0,2})(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\b(?:by the way|btw|also|ps)[,:]?\s+(?:ai|assistant|chatgpt|claude|gemini|llm|agent|bot)\s*[,:]|\b(?:ai|assistants?|language models?|models?|llms?|agents?|bots?|chatbots?)\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|crawling|scanning)\s+(?:this|these|the following)\b|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
+
+// Orders given to the model by name inside content: "AI agent, delete …", "note from bob to the
+// coding agent", "the assistant must now …", "To the AI summarizing reviews: …". A vocative
+// needs a verb of action after it, so chat transcripts ("Assistant: Sure") and spec sheets
+// ("Model: X200") stay out; a human support "Agent:" is only counted as "AI agent".
+const ORDER_VERBS =
+  'ignore|disregard|forget|delete|remove|erase|close|cancel|send|forward|post|share|export|upload|email|call|run|execute|reply|respond|answer|say|tell|write|include|add|insert|append|reveal|print|output|show|grab|copy|collect|visit|open|click|recommend|rate|approve|book|buy|sell|transfer|pay|leave|omit|stop|never|always|make|use|give|mention|state|ask|change|list|return|grant|disable|enable|push|merge|install|download|fetch|demand|refuse';
+const AI_NOUNS =
+  'ai|assistants?|chatgpt|claude|gemini|llms?|language models?|models?|agents?|chatbots?|bots?|copilot';
+const ORDERS_TO_ASSISTANT = new RegExp(
+  [
+    `\\b(?:ai(?:[ -][a-z]+){0,2}|assistant|chatgpt|claude|gemini|llm|language model|chatbot|bot|model|copilot)\\s*[,:]\\s*(?:please\\s+)?(?:also\\s+)?(?:${ORDER_VERBS})\\b`,
+    `\\b(?:notes?|messages?|instructions?|reminders?|notices?|memos?|requests?|orders)\\s+(?:from\\s+[^\\s,.:]+\\s+)?(?:to|for)\\s+(?:(?:the|any|all|every)\\s+)?(?:[a-z-]+\\s+)?(?:${AI_NOUNS})\\b`,
+    `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,2}?\\s+(?:must|should|shall|needs? to|has to|have to|(?:is|are) (?:required|instructed|supposed) to)\\s+(?:(?:now|always|also|immediately)\\s+)?(?:${ORDER_VERBS})\\b`,
+    `\\bto (?:the|any|all|every)\\s+(?:[a-z-]+\\s+)?(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,3}\\s*:`,
+  ].join('|'),
+  'gi',
+);
 
 // Sentence-initial imperatives an injected instruction typically starts with: English plus the
 // most common forms in other languages (written for this project). Checked per sentence start.
@@ -431,38 +451,39 @@ function selfReferences(text: string, words: WordScan): number {
 
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
+const ORDERS_GROUP = 2;
 const ADDRESS_MATCHER = new LeadPatterns([
   { group: ADDRESSES_GROUP, pattern: ADDRESSES },
+  { group: ORDERS_GROUP, pattern: ORDERS_TO_ASSISTANT },
   { group: ROLE_SHIFT_GROUP, pattern: ROLE_SHIFT },
 ]);
+const GROUP_SIGNALS = ['addresses the assistant', 'role shift', 'order to the assistant'];
 const MAX_ADDRESS_HITS = 8;
 
 /** `words` is the text's `scanWords` result: patterns whose anchor words are absent are skipped. */
 export function structureSignals(text: string, words: WordScan = scanWords(text)): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
-  let addressesAssistant = 0;
-  let roleShifts = 0;
+  const counts = [0, 0, 0];
   const enabled = (group: number): boolean =>
-    (words.mask & (group === ADDRESSES_GROUP ? ANCHOR_BITS.addresses : ANCHOR_BITS.roleShift)) !== 0;
+    (words.mask & (group === ROLE_SHIFT_GROUP ? ANCHOR_BITS.roleShift : ANCHOR_BITS.addresses)) !== 0;
   for (const hit of ADDRESS_MATCHER.match(text, words, enabled, MAX_ADDRESS_HITS)) {
-    const address = hit.group === ADDRESSES_GROUP;
-    if (address) addressesAssistant++;
-    else roleShifts++;
+    counts[hit.group] = (counts[hit.group] ?? 0) + 1;
     if (spans.length < 24)
       spans.push({
         start: hit.start,
         end: hit.end,
-        signal: address ? 'addresses the assistant' : 'role shift',
+        signal: GROUP_SIGNALS[hit.group] ?? 'addresses the assistant',
       });
   }
   const imperatives = countImperatives(text, spans, words);
   const { tableProse, questionLines } = offGenre(text, spans);
   return {
-    addressesAssistant,
+    addressesAssistant: counts[ADDRESSES_GROUP] ?? 0,
+    ordersToAssistant: counts[ORDERS_GROUP] ?? 0,
     imperatives,
     offGenreLines: tableProse + questionLines,
     tableProseLines: tableProse,
-    roleShifts,
+    roleShifts: counts[ROLE_SHIFT_GROUP] ?? 0,
     gibberish: gibberishShare(text),
     discussion: discussionMarkers(text, words),
     selfReference: selfReferences(text, words),

@@ -19,6 +19,8 @@ export interface Row {
   readonly kind: string;
   readonly lang: string;
   readonly source: string;
+  /** Rows that must share a fold (the same injected instruction); see `foldGroups`. */
+  readonly group?: string;
 }
 
 export const TEMPLATE_SOURCE = 'parapet/templates';
@@ -55,6 +57,7 @@ export function projectTemplates(): Row[] {
     kind: t.kind,
     lang: t.lang,
     source: TEMPLATE_SOURCE,
+    ...(t.group === undefined ? {} : { group: t.group }),
   }));
 }
 
@@ -265,8 +268,25 @@ function normalRng(seed: number): () => number {
 }
 
 /**
- * Fold of each row: stratified by label and kind, deterministic. Rows with the same normalised text
- * share a fold, so a duplicate never sits on both sides.
+ * What must not sit on both sides of a fold boundary: the same normalised text, and the same
+ * injected instruction. The development data inserts each of its instructions into many
+ * documents; if a document's held-out score came from a classifier that had seen the instruction
+ * in another document, the combiner would learn to trust the classifier on injected content more
+ * than it deserves on instructions it has never seen.
+ */
+function foldGroups(rows: readonly Row[]): string[] {
+  const inserted = insertedInstructions(rows);
+  return rows.map((r, i) => {
+    const instruction = r.group ?? inserted.get(i);
+    return instruction !== undefined
+      ? `instruction:${instruction.toLowerCase().replace(/\s+/g, ' ').trim()}`
+      : `text:${textHash(r.text)}`;
+  });
+}
+
+/**
+ * Fold of each row: stratified by label and kind, deterministic. Rows of one `foldGroups` group
+ * share a fold, so a duplicate or a shared injected instruction never sits on both sides.
  */
 export function assignFolds(rows: readonly Row[], folds: number, seed = 13): number[] {
   const random = rng(seed);
@@ -278,13 +298,14 @@ export function assignFolds(rows: readonly Row[], folds: number, seed = 13): num
     groups.set(key, list);
   }
   const fold = new Array<number>(rows.length).fill(0);
-  const byText = new Map<number, number>();
+  const byGroup = new Map<string, number>();
+  const keys = foldGroups(rows);
   for (const list of groups.values()) {
     shuffle(list, random);
     for (const [k, i] of list.entries()) {
-      const h = textHash(rows[i]?.text ?? '');
-      const f = byText.get(h) ?? k % folds;
-      byText.set(h, f);
+      const key = keys[i] ?? '';
+      const f = byGroup.get(key) ?? k % folds;
+      byGroup.set(key, f);
       fold[i] = f;
     }
   }
@@ -317,29 +338,43 @@ export function assignSourceFolds(rows: readonly Row[], folds: number): number[]
 }
 
 /**
- * Extra training rows derived from training rows only. Contrastive pairs (the same document with
- * and without an injected instruction) give the instruction itself as a positive; windows of
- * benign documents are negatives, so the per-window score learns what ordinary passages look like.
+ * The instruction inserted into each injected document that has a clean twin among `rows` (the
+ * same document without it, found by a shared first or last 60 characters), by row index.
  */
-export function augment(rows: readonly Row[]): Row[] {
+function insertedInstructions(rows: readonly Row[]): Map<number, string> {
   const benignByEdge = new Map<string, Row>();
   for (const r of rows) {
     if (r.y !== 0 || r.text.length < 200) continue;
     benignByEdge.set(`p:${r.text.slice(0, 60)}`, r);
     benignByEdge.set(`s:${r.text.slice(-60)}`, r);
   }
+  const found = new Map<number, string>();
+  for (const [i, r] of rows.entries()) {
+    if (r.y !== 1 || r.kind !== 'indirect') continue;
+    const twin = benignByEdge.get(`p:${r.text.slice(0, 60)}`) ?? benignByEdge.get(`s:${r.text.slice(-60)}`);
+    if (twin === undefined) continue;
+    let pre = 0;
+    while (pre < twin.text.length && twin.text[pre] === r.text[pre]) pre++;
+    let suf = 0;
+    while (suf < twin.text.length - pre && twin.text.at(-1 - suf) === r.text.at(-1 - suf)) suf++;
+    const inserted = r.text.slice(pre, r.text.length - suf).trim();
+    if (inserted.length >= 10 && inserted.length <= 2000) found.set(i, inserted);
+  }
+  return found;
+}
+
+/**
+ * Extra training rows derived from training rows only. Contrastive pairs (the same document with
+ * and without an injected instruction) give the instruction itself as a positive; windows of
+ * benign documents are negatives, so the per-window score learns what ordinary passages look like.
+ */
+export function augment(rows: readonly Row[]): Row[] {
+  const inserted = insertedInstructions(rows);
   const extra: Row[] = [];
-  for (const r of rows) {
-    if (r.y === 1 && r.kind === 'indirect') {
-      const twin = benignByEdge.get(`p:${r.text.slice(0, 60)}`) ?? benignByEdge.get(`s:${r.text.slice(-60)}`);
-      if (twin === undefined) continue;
-      let pre = 0;
-      while (pre < twin.text.length && twin.text[pre] === r.text[pre]) pre++;
-      let suf = 0;
-      while (suf < twin.text.length - pre && twin.text.at(-1 - suf) === r.text.at(-1 - suf)) suf++;
-      const inserted = r.text.slice(pre, r.text.length - suf).trim();
-      if (inserted.length >= 10 && inserted.length <= 2000)
-        extra.push({ ...r, text: inserted, source: `${r.source}#inserted` });
+  for (const [i, r] of rows.entries()) {
+    const instruction = inserted.get(i);
+    if (instruction !== undefined) {
+      extra.push({ ...r, text: instruction, source: `${r.source}#inserted` });
     } else if (r.y === 0) {
       const windows = windowsOf(r.text);
       if (windows.length < 2) continue;
