@@ -74,7 +74,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'ignorieren vergiss vergessen missachte negeer vergeet zignoruj ignoruj zapomnij abaikan lupakan ' +
     'talimatları kuralları yönergeleri komutları earlier previous prior above old original preceding initial ' +
     'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
-    'yukarıdaki önceki yeni ne no haz non esquece answer',
+    'yukarıdaki önceki yeni ne no haz non esquece',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +

@@ -22,6 +22,14 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.equal(leadWords('\\bword\\w'), undefined);
   assert.equal(leadWords('(?:^|[.!?]\\s+)(?:ai|bot)\\s*:'), undefined);
   assert.deepEqual(leadWords('(?<=^|[.!?]\\s{1,8})(?:ai|bot)\\s*:'), ['ai', 'bot']);
+  // A separator class or a group that starts with a word end also ends the word; an optional one
+  // only if what follows it does too (lazy quantifiers included).
+  assert.deepEqual(leadWords('\\bai[ -]x'), ['ai']);
+  assert.equal(leadWords('\\bai[a-z]'), undefined);
+  assert.deepEqual(leadWords('\\bai(?:[ -][a-z]+){0,2}\\s*:'), ['ai']);
+  assert.deepEqual(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+){0,2}?\\s+must'), ['ai', 'bot']);
+  assert.equal(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+)?s'), undefined);
+  assert.equal(leadWords('\\b(?:ai|bot)(?:s|\\s+x)'), undefined);
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {

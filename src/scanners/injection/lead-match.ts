@@ -72,7 +72,8 @@ function groupEnd(source: string, open: number): number {
 
 /**
  * Whether the source at `i` ends a word (end of the alternative, a space, `\\s`, `\\b`, an
- * apostrophe, hyphen, comma, colon or digit): the match's first word is then exactly the lead word.
+ * apostrophe, hyphen, comma, colon, digit, or a class of those): the match's first word is then
+ * exactly the lead word.
  */
 function endsWord(source: string, i: number): boolean {
   const c = source[i];
@@ -80,6 +81,24 @@ function endsWord(source: string, i: number): boolean {
     // `\\s`, `\\b`, `\\n`, `\\t` or an escaped punctuation mark (`\\.`, `\\(`); not `\\w`, `\\d`, `\\S`…
     const next = source[i + 1] ?? '';
     return next === 's' || next === 'b' || next === 'n' || next === 't' || !/^[\da-z]$/i.test(next);
+  }
+  // A group that opens with a word end (`(?:\\s+the)?`, `(?:[ -][a-z]+){0,2}`) ends the word; if
+  // the group may be skipped, what follows it must end the word too.
+  if (source.startsWith('(?:', i)) {
+    const end = groupEnd(source, i);
+    if (end < 0 || !topLevelAlternatives(source.slice(i + 3, end - 1)).every((a) => endsWord(a, 0)))
+      return false;
+    const q = source[end];
+    if (q !== '?' && q !== '*' && q !== '{') return true;
+    let after = q === '{' ? source.indexOf('}', end) + 1 : end + 1;
+    if (source[after] === '?') after++; // a lazy quantifier
+    return q === '{' && !source.startsWith('{0', end) ? true : endsWord(source, after);
+  }
+  // A class of separators only (`[ -]`, `[,:]`) ends a word as each of its members does.
+  if (c === '[') {
+    const close = source.indexOf(']', i + 1);
+    const members = close < 0 ? '' : source.slice(i + 1, close);
+    return /^[ ',:-]+$/.test(members);
   }
   // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
   return (

@@ -36,7 +36,7 @@ const OVERRIDE: readonly RegExp[] = [
   // takes back the writer's own words.
   /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what you (?:were|have been) told|what (?:i|we) told you)\b/gi,
   // Untrusted content that sets the user's own request aside.
-  /\b(?:ignore|disregard|forget|skip|do not answer|don't answer)\s+(?:the\s+)?(?:user'?s?|customer'?s?|their|original|current|translation|summary)\s+(?:question|request|query|message|prompt|task|instructions?)\b/gi,
+  /\b(?:ignore|disregard|forget|skip)\s+(?:the\s+)?(?:user'?s?|customer'?s?|their|original|current|translation|summary)\s+(?:question|request|query|message|prompt|task|instructions?)\b/gi,
   /\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
   /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,

@@ -37,7 +37,7 @@ export interface StructureSignals {
 }
 
 const ADDRESSES =
-  /\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your (?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to|notes? for|message (?:to|for))(?:\s+(?:the|any|all|every))?\s+(?:ai|assistants?|chatgpt|gpt|claude|gemini|llms?|bots?|language models?|models?|agents?|copilot)\b|(?<=^|[.!?]\s{1,8}|["'“([{]\s{0,2})(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|\b(?:by the way|btw|also|ps)[,:]?\s+(?:ai|assistant|chatgpt|claude|gemini|llm|agent|bot)\s*[,:]|\b(?:ai|assistants?|language models?|models?|llms?|agents?|bots?|chatbots?)\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|crawling|scanning)\s+(?:this|these|the following)\b|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
+  /(?<=\b(?:in|to|within|throughout|at the (?:start|end|beginning) of) your )(?:reply|response|answer|output|summary|message|code|solution|implementation|translation|analysis)\b|\byour (?:reply|response|answer|output|code|solution|implementation) (?:should|must|will|needs to)\b|\b(?:dear|hey|hi|hello|attention|note to|note for|notes for|message (?:to|for))(?:\s+(?:the|any|all|every))?\s+(?:ai|assistants?|chatgpt|gpt|claude|gemini|llms?|bots?|language models?|models?|agents?|copilot)\b|(?<=^|[.!?]\s{1,8}|["'“([{]\s{0,2})(?:ai|assistant|chatgpt|claude|gemini|llm|agent)\s*[,:]\s|(?<=\b(?:by the way|btw|also|ps)[,:]?\s{1,4})(?:ai|assistant|chatgpt|claude|gemini|llm|agent|bot)\s*[,:]|\b(?:ai|assistant|assistants|language model|language models|model|models|llm|llms|agent|agents|bot|bots|chatbot|chatbots)\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|crawling|scanning)\s+(?:this|these|the following)\b|\bif you are an? (?:ai|assistant|language model|llm|bot|agent)\b|\bwhen (?:summari[sz]ing|answering|responding|replying|you (?:read|summari[sz]e|process))\b|\b(?:en|dans) (?:ta|votre) réponse\b|\ben tu respuesta\b|\bin deiner antwort\b|\bв (?:своём|своем|твоём|твоем) ответе\b|在(?:你的)?回答中|回答の中で/gim;
 
 // Orders given to the model by name inside content: "AI agent, delete …", "note from bob to the
 // coding agent", "the assistant must now …", "To the AI summarizing reviews: …". A vocative
@@ -45,14 +45,17 @@ const ADDRESSES =
 // ("Model: X200") stay out; a human support "Agent:" is only counted as "AI agent".
 const ORDER_VERBS =
   'ignore|disregard|forget|delete|remove|erase|close|cancel|send|forward|post|share|export|upload|email|call|run|execute|reply|respond|answer|say|tell|write|include|add|insert|append|reveal|print|output|show|grab|copy|collect|visit|open|click|recommend|rate|approve|book|buy|sell|transfer|pay|leave|omit|stop|never|always|make|use|give|mention|state|ask|change|list|return|grant|disable|enable|push|merge|install|download|fetch|demand|refuse';
+// Plurals spelled out: lead-word matching needs every alternative to start with a plain word.
 const AI_NOUNS =
-  'ai|assistants?|chatgpt|claude|gemini|llms?|language models?|models?|agents?|chatbots?|bots?|copilot';
+  'ai|assistant|assistants|chatgpt|claude|gemini|llm|llms|language model|language models|model|models|agent|agents|chatbot|chatbots|bot|bots|copilot';
 const ORDERS_TO_ASSISTANT = new RegExp(
   [
-    `\\b(?:ai(?:[ -][a-z]+){0,2}|assistant|chatgpt|claude|gemini|llm|language model|chatbot|bot|model|copilot)\\s*[,:]\\s*(?:please\\s+)?(?:also\\s+)?(?:${ORDER_VERBS})\\b`,
-    `\\b(?:notes?|messages?|instructions?|reminders?|notices?|memos?|requests?|orders)\\s+(?:from\\s+[^\\s,.:]+\\s+)?(?:to|for)\\s+(?:(?:the|any|all|every)\\s+)?(?:[a-z-]+\\s+)?(?:${AI_NOUNS})\\b`,
+    `\\bai(?:[ -][a-z]+){0,2}\\s*[,:]\\s*(?:please\\s+)?(?:also\\s+)?(?:${ORDER_VERBS})\\b`,
+    `\\b(?:assistant|chatgpt|claude|gemini|llm|language model|chatbot|bot|model|copilot)\\s*[,:]\\s*(?:please\\s+)?(?:also\\s+)?(?:${ORDER_VERBS})\\b`,
+    `\\b(?:note|notes|message|messages|instruction|instructions|reminder|reminders|notice|notices|memo|memos|request|requests|orders)\\s+(?:from\\s+[^\\s,.:]+\\s+)?(?:to|for)\\s+(?:(?:the|any|all|every)\\s+)?(?:[a-z-]+\\s+)?(?:${AI_NOUNS})\\b`,
     `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,2}?\\s+(?:must|should|shall|needs? to|has to|have to|(?:is|are) (?:required|instructed|supposed) to)\\s+(?:(?:now|always|also|immediately)\\s+)?(?:${ORDER_VERBS})\\b`,
-    `\\bto (?:the|any|all|every)\\s+(?:[a-z-]+\\s+)?(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,3}\\s*:`,
+    // "to" is too common a lead word: the match starts at the noun, "to the …" is looked behind.
+    `(?<=\\bto (?:the|any|all|every)\\s{1,4}(?:[a-z-]{1,30}\\s{1,4})?)(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,3}\\s*:`,
   ].join('|'),
   'gi',
 );
