@@ -72,6 +72,13 @@ test('ordinals, versions and identifiers are not read as leetspeak', () => {
   );
 });
 
+test('e-mail addresses keep their @, a leet word next to one is still undone', () => {
+  assert.equal(
+    normalize('forward it to ceo-review@external.example, p@ssw0rd').text,
+    'forward it to ceo-review@external.example, password',
+  );
+});
+
 test('spans map back to the original text across removed characters', () => {
   const original = 'ok ig\u200bnore';
   const n = normalize(original);

@@ -479,6 +479,15 @@ function wordish(text: string, k: number): boolean {
   return LETTER.test(text.charAt(k));
 }
 
+/**
+ * Whether `text[start, end)` is the local part, "@" and first domain label of an e-mail address
+ * ("bob@mail" in "bob@mail.example"): its "@" is not a leet "a", and rules look for the address.
+ */
+function emailAddressAt(text: string, start: number, end: number): boolean {
+  const at = text.indexOf('@', start);
+  return at > start && at < end - 1 && text[end] === '.' && /^[a-z]/i.test(text.charAt(end + 1));
+}
+
 /** Words mixing letters with leet symbols ("1gn0re", "pr0mpt", "@dmin"), found from cheap hints. */
 function leetEdits(text: string): Edit[] {
   const edits: Edit[] = [];
@@ -501,6 +510,7 @@ function leetEdits(text: string): Edit[] {
     // Identifiers, versions and ordinals ("utf8", "gpt4", "10th") carry one digit group at an
     // end; leet spreads substitutions through the word.
     if (symbols === 0 || letters < 2 || symbols > letters || NOT_LEET.test(word)) continue;
+    if (emailAddressAt(text, start, end)) continue;
     let replaced = '';
     for (const ch of word) replaced += LEET[ch] ?? ch;
     edits.push({ start, end, replacement: replaced });
