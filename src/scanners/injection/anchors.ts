@@ -133,29 +133,29 @@ const LITERAL_ANCHORS: readonly { literal: string; bits: number }[] = [
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
-const lowerCache = new Map<number, number>();
-function lowerLatin(code: number): number {
-  let v = lowerCache.get(code);
-  if (v === undefined) {
-    v = String.fromCharCode(code).toLowerCase().charCodeAt(0);
-    lowerCache.set(code, v);
-  }
-  return v;
-}
-
-/** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B), lower-cased; -1 otherwise. */
-export function isLatinLetterCode(code: number): boolean {
-  return latinLetter(code) >= 0;
-}
-
-function latinLetter(code: number): number {
+/** Past the last code of the Latin scripts (Latin Extended-B ends at U+024F). */
+const LATIN_END = 0x250;
+// Per code below LATIN_END: the letter lower-cased, or -1 for anything that is not a letter (one
+// table read instead of range tests).
+const LATIN_LOWER = Int32Array.from({ length: LATIN_END }, (_, code) => {
   if (code < 128) {
     if (code >= 97 && code <= 122) return code;
     if (code >= 65 && code <= 90) return code + 32;
     return -1;
   }
-  if (code >= 0xc0 && code < 0x250 && code !== 0xd7 && code !== 0xf7) return lowerLatin(code);
+  if (code >= 0xc0 && code !== 0xd7 && code !== 0xf7)
+    return String.fromCharCode(code).toLowerCase().charCodeAt(0);
   return -1;
+});
+
+/** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B). */
+export function isLatinLetterCode(code: number): boolean {
+  return latinLetter(code) >= 0;
+}
+
+/** Letters of the Latin scripts, lower-cased; -1 otherwise. */
+function latinLetter(code: number): number {
+  return code < LATIN_END ? (LATIN_LOWER[code] ?? -1) : -1;
 }
 
 const otherLetterCache = new Map<number, boolean>();
@@ -219,6 +219,11 @@ export interface WordScan {
   /** In the first `LETTER_SAMPLE` characters: ASCII letters, and letters of other alphabets (roughly). */
   readonly asciiLetters: number;
   readonly otherLetters: number;
+  /**
+   * Longest run of consecutive tokens (split at code points up to U+0020) of one to three
+   * characters: a token flood needs a long one.
+   */
+  readonly shortTokenRun: number;
   /** Start offset and hash of every word, in text order (for lead-word matching). */
   readonly starts: Int32Array;
   readonly hashes: Int32Array;
@@ -249,6 +254,9 @@ export function scanWords(text: string): WordScan {
   }
   let asciiLetters = 0;
   let otherLetters = 0;
+  let tokenLength = 0;
+  let shortTokens = 0;
+  let shortTokenRun = 0;
   for (let i = 0; i <= n; i++) {
     const code = i < n ? text.charCodeAt(i) : 32;
     const letter = latinLetter(code);
@@ -262,7 +270,14 @@ export function scanWords(text: string): WordScan {
       if (!inWord) start = i;
       h = Math.imul(h ^ letter, FNV_PRIME);
       inWord = true;
+      tokenLength++;
       continue;
+    }
+    if (code > 32) tokenLength++;
+    else if (tokenLength > 0) {
+      shortTokens = tokenLength <= 3 ? shortTokens + 1 : 0;
+      shortTokenRun = Math.max(shortTokenRun, shortTokens);
+      tokenLength = 0;
     }
     if (inWord) {
       if (wordKinds === 3) {
@@ -303,6 +318,7 @@ export function scanWords(text: string): WordScan {
     mixedLatinWord: mixedWord,
     asciiLetters,
     otherLetters,
+    shortTokenRun,
     starts: scratchStarts.slice(0, words),
     hashes: scratchHashes.slice(0, words),
   };

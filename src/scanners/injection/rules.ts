@@ -249,7 +249,7 @@ const FAMILY_MATCHER = new LeadPatterns(
  */
 export function matchRules(text: string, words: WordScan = scanWords(text)): RuleHit[] {
   const hits: RuleHit[] = [];
-  const flood = tokenFlood(text);
+  const flood = words.shortTokenRun >= FLOOD_REPEATS ? tokenFlood(text) : undefined;
   if (flood !== undefined) hits.push(flood);
   const enabled = (group: number): boolean => {
     const family = RULE_FAMILIES[group >> 1];
