@@ -321,9 +321,10 @@ function countImperatives(
   if (words.foreign) return countImperativesAnyScript(text, spans);
   let n = 0;
   for (let k = 0; k < words.starts.length; k++) {
+    let hash = words.hashes[k] ?? 0;
+    if (!mayOpenImperative(hash)) continue;
     let at = words.starts[k] ?? 0;
     if (!startsSentence(text, at)) continue;
-    let hash = words.hashes[k] ?? 0;
     if (hash === PLEASE) {
       // "please" and one space, then the verb, as in the general path.
       if (words.starts[k + 1] !== at + 7) continue;
@@ -361,6 +362,20 @@ const PLEASE = hashWord('please');
 const IMPERATIVE_HASHES = new Set([...IMPERATIVE_VERBS].map((v) => hashWord(v) & SMALL_KEY));
 // "don't" is the word "don" to the word scan.
 const PREFIX_HASHES = new Set([...PREFIX_FIRST_WORDS, 'don'].map((v) => hashWord(v) & SMALL_KEY));
+
+// A bitmap over the low bits of the hashes of every word an imperative can open with ("please",
+// the verbs, the prefixes' first words): most words of a text are none of them, and one bit test
+// rules them out before the sentence-start test and the set lookups.
+const OPENER_BITS = 12;
+const openers = new Int32Array(1 << (OPENER_BITS - 5));
+for (const word of [...IMPERATIVE_VERBS, ...PREFIX_FIRST_WORDS, 'don', 'please']) {
+  const low = hashWord(word) & ((1 << OPENER_BITS) - 1);
+  openers[low >>> 5] = (openers[low >>> 5] ?? 0) | (1 << (low & 31));
+}
+function mayOpenImperative(hash: number): boolean {
+  const low = hash & ((1 << OPENER_BITS) - 1);
+  return ((openers[low >>> 5] ?? 0) & (1 << (low & 31))) !== 0;
+}
 
 /** The general path of `countImperatives`, for text in any script. */
 function countImperativesAnyScript(
