@@ -162,28 +162,39 @@ export interface ClassifierScores {
 
 // Features are binary (present or not) and scaled by 1/sqrt(number present): repeated phrases do
 // not outweigh varied evidence. Presence is tracked with generation stamps instead of sets, so
-// scoring allocates nothing per request. Each feature has one 16-byte cell holding its window
-// stamp, its text stamp and a copy of its weight: the table is larger than the CPU cache, and
-// scoring a feature then touches one cache line instead of three.
-const CELL = 4;
-const WINDOW_STAMP = 0;
-const TEXT_STAMP = 1;
-const WEIGHT = 2;
+// scoring allocates nothing per request. Each feature has one 8-byte cell holding its window stamp
+// and its text stamp (16 bits each) and a copy of its weight: the table is larger than the CPU
+// cache, and scoring a feature then touches one cache line instead of three, in a table half the
+// size 32-bit stamps would need (fewer cache and TLB misses).
+const CELL = 2;
+const STAMPS = 0;
+const WEIGHT = 1;
+const WINDOW_STAMP_MASK = 0xffff;
 const cells = new Int32Array(CELL << FEATURE_BITS);
 const cellWeights = new Float32Array(cells.buffer);
 /** The weights copied into `cells`. A model's weights never change once built (training builds new models). */
 let cellsHold: Float32Array | undefined;
-let generation = 0;
+// Stamps count from 1 (a cleared cell holds 0) to 0xffff, then the table's stamps are cleared.
+let textGeneration = 0;
+let windowGeneration = 0;
 
-function nextGeneration(): number {
-  if (generation >= 0x7ffffff0) {
-    for (let cell = 0; cell < cells.length; cell += CELL) {
-      cells[cell + WINDOW_STAMP] = 0;
-      cells[cell + TEXT_STAMP] = 0;
-    }
-    generation = 0;
+function nextTextGeneration(): number {
+  if (textGeneration === 0xffff) {
+    for (let cell = 0; cell < cells.length; cell += CELL) cells[cell + STAMPS] = 0;
+    textGeneration = 0;
+    windowGeneration = 0;
   }
-  return ++generation;
+  return ++textGeneration;
+}
+
+/** Clearing only the window stamps keeps the text's presence: a text may span any number of windows. */
+function nextWindowGeneration(): number {
+  if (windowGeneration === 0xffff) {
+    for (let cell = 0; cell < cells.length; cell += CELL)
+      cells[cell + STAMPS] = (cells[cell + STAMPS] ?? 0) & ~WINDOW_STAMP_MASK;
+    windowGeneration = 0;
+  }
+  return ++windowGeneration;
 }
 
 function holdWeights(weights: Float32Array): void {
@@ -199,7 +210,7 @@ let buffer = new Int32Array(maxFeatures(MAX_WINDOW + 1));
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
   holdWeights(model.weights);
-  const textGen = nextGeneration();
+  const textGen = nextTextGeneration();
   let totalSum = 0;
   let totalCount = 0;
   let best = -Infinity;
@@ -210,22 +221,23 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
     const need = maxFeatures(win.end - win.start);
     if (buffer.length < need) buffer = new Int32Array(need);
     const n = extractFeatures(text, win.start, win.end, buffer);
-    const windowGen = nextGeneration();
+    const windowGen = nextWindowGeneration();
+    const textStamp = textGen << 16;
+    const stamps = textStamp | windowGen;
     let sum = 0;
     let count = 0;
     for (let k = 0; k < n; k++) {
-      const index = buffer[k] ?? 0;
-      const cell = index * CELL;
-      if (cells[cell + WINDOW_STAMP] === windowGen) continue;
-      cells[cell + WINDOW_STAMP] = windowGen;
+      const cell = (buffer[k] ?? 0) * CELL;
+      const cellStamps = cells[cell + STAMPS] ?? 0;
+      if ((cellStamps & WINDOW_STAMP_MASK) === windowGen) continue;
+      cells[cell + STAMPS] = stamps;
       const weight = cellWeights[cell + WEIGHT] ?? 0;
       sum += weight;
       count++;
       // Branch-free (adding `weight * 0` leaves the sum as it is): whether a feature already
       // occurred in an earlier window is unpredictable, and a mispredicted branch costs more.
-      const textDiff = (cells[cell + TEXT_STAMP] ?? 0) ^ textGen;
+      const textDiff = (cellStamps & ~WINDOW_STAMP_MASK) ^ textStamp;
       const newInText = (textDiff | -textDiff) >>> 31;
-      cells[cell + TEXT_STAMP] = textGen;
       totalSum += weight * newInText;
       totalCount += newInText;
     }
