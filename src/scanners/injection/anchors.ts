@@ -10,7 +10,7 @@
  * pattern (the CJK, Cyrillic, Arabic and Hindi patterns are not anchored).
  */
 
-import { ROT13_WORDS } from '../normalize/index.ts';
+import { codeUnits, ROT13_WORDS } from '../normalize/index.ts';
 
 /** Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns. */
 export const ANCHOR_BITS = {
@@ -50,9 +50,10 @@ function asciiRunBits(text: string, start: number, end: number): number {
   let bits = 0;
   let h = FNV_OFFSET;
   let inRun = false;
+  const units = codeUnits(text);
   // One step past the end, as a space: the last run ends there.
   for (let i = start; i <= end; i++) {
-    const code = i < end ? text.charCodeAt(i) : 32;
+    const code = i < end ? (units[i] ?? 0) : 32;
     if (code < 128 && latinLetter(code) >= 0) {
       h = Math.imul(h ^ latinLetter(code), FNV_PRIME);
       inRun = true;
@@ -252,9 +253,10 @@ export function scanWords(text: string): WordScan {
   let tokenLength = 0;
   let shortTokens = 0;
   let shortTokenRun = 0;
+  const units = codeUnits(text);
   // One step past the end, as a space: the last word and token end there.
   for (let i = 0; i <= n; i++) {
-    let code = i < n ? text.charCodeAt(i) : 32;
+    let code = i < n ? (units[i] ?? 0) : 32;
     let letter = latinLetter(code);
     if (letter >= 0) {
       // A word, read to its end in a loop of its own (one mispredicted branch per word, not two).
@@ -271,7 +273,7 @@ export function scanWords(text: string): WordScan {
         kinds |= code < 128 ? 1 : 2;
         h = Math.imul(h ^ letter, FNV_PRIME);
         i++;
-        code = i < n ? text.charCodeAt(i) : 32;
+        code = i < n ? (units[i] ?? 0) : 32;
         letter = latinLetter(code);
       } while (letter >= 0);
       tokenLength += i - start;

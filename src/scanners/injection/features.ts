@@ -7,6 +7,8 @@
  * rules" and "ignore all 5 rules" share features.
  */
 
+import { codeUnits } from '../normalize/index.ts';
+
 export const FEATURE_BITS = 18;
 export const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
 
@@ -79,10 +81,11 @@ export function extractFeatures(
   let inWord = false;
   let prevWord = 0;
   let hasPrev = false;
+  const units = codeUnits(text);
   for (let i = start; i <= end; i++) {
     let c0 = 32;
     if (i < end) {
-      const code = text.charCodeAt(i);
+      const code = units[i] ?? 0;
       c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code);
     }
     if (c0 === 32 && c1 === 32) continue;

@@ -4,6 +4,8 @@
  * attacker-controlled work.
  */
 
+import { codeUnits } from './code-units.ts';
+
 export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'rot13';
 
 export interface Payload {
@@ -231,8 +233,8 @@ const RUN_CLASS = Uint8Array.from({ length: 128 }, (_, code) => {
   );
 });
 
-function runClass(text: string, i: number): number {
-  const c = text.charCodeAt(i);
+function runClass(units: Uint16Array, i: number): number {
+  const c = units[i] ?? 0;
   return c < 128 ? (RUN_CLASS[c] ?? 0) : 0;
 }
 
@@ -246,21 +248,22 @@ function longRuns(text: string): Runs {
   let bestHex = 0;
   let regions: [number, number][] | undefined = [];
   const n = text.length;
+  const units = codeUnits(text);
   let probe = LONG_RUN - 1;
   while (probe < n) {
-    if ((runClass(text, probe) & BASE64_CHAR) === 0) {
+    if ((runClass(units, probe) & BASE64_CHAR) === 0) {
       probe += LONG_RUN;
       continue;
     }
     let start = probe;
-    while (start > 0 && (runClass(text, start - 1) & BASE64_CHAR) !== 0) start--;
+    while (start > 0 && (runClass(units, start - 1) & BASE64_CHAR) !== 0) start--;
     let end = probe + 1;
-    while (end < n && (runClass(text, end) & BASE64_CHAR) !== 0) end++;
+    while (end < n && (runClass(units, end) & BASE64_CHAR) !== 0) end++;
     if (end - start >= LONG_RUN) {
       let cases = 0;
       let hex = 0;
       for (let i = start; i < end; i++) {
-        const cls = runClass(text, i);
+        const cls = runClass(units, i);
         cases |= cls;
         hex = (cls & HEX_DIGIT) !== 0 ? hex + 1 : 0;
         bestHex = Math.max(bestHex, hex);
@@ -269,7 +272,7 @@ function longRuns(text: string): Runs {
         bestBase64 = Math.max(bestBase64, end - start);
         if (regions !== undefined) {
           let padded = end;
-          while (padded < n && text.charCodeAt(padded) === 61) padded++;
+          while (padded < n && units[padded] === 61) padded++;
           regions.push([start, Math.min(n, padded + 1)]);
           if (regions.length > MAX_REGIONS) regions = undefined;
         }

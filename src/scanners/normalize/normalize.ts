@@ -5,6 +5,8 @@
  * findings point into the ORIGINAL text.
  */
 
+import { codeUnits } from './code-units.ts';
+
 /** The names a transformation is reported under in findings. */
 export type TransformKind =
   | 'unicode-compatibility'
@@ -176,9 +178,10 @@ function hintsOf(text: string): number {
   let spacing = 0;
   let previousLeet = 0;
   const n = text.length;
+  const units = codeUnits(text);
   // One step past the end, as an `OTHER` character: a spaced run may end the text.
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? text.charCodeAt(i) : 0;
+    const code = i < n ? (units[i] ?? 0) : 0;
     let cls = OTHER;
     if (code < 128) cls = ASCII_CLASS[code] ?? OTHER;
     else hints |= HINT_NON_ASCII;
