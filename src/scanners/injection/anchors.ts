@@ -261,23 +261,27 @@ export function scanWords(text: string): WordScan {
     if (letter >= 0) {
       // A word, read to its end in a loop of its own (one mispredicted branch per word, not two).
       const start = i;
-      // Letter kinds of the word: 1 ASCII, 2 Latin above ASCII.
-      let kinds = 0;
+      // Latin letters above ASCII in the word, and of those in the letter sample (few texts have any).
+      let accented = 0;
+      let accentedInSample = 0;
       let h = FNV_OFFSET;
       do {
-        // Latin letters above ASCII are all "other letters" to the sample count.
-        if (i < LETTER_SAMPLE) {
-          if (code < 128) asciiLetters++;
-          else otherLetters++;
+        if (code >= 128) {
+          accented++;
+          if (i < LETTER_SAMPLE) accentedInSample++;
         }
-        kinds |= code < 128 ? 1 : 2;
         h = Math.imul(h ^ letter, FNV_PRIME);
         i++;
         code = i < n ? (units[i] ?? 0) : 32;
         letter = latinLetter(code);
       } while (letter >= 0);
       tokenLength += i - start;
-      if (kinds === 3) {
+      // Latin letters above ASCII are all "other letters" to the sample count.
+      if (start < LETTER_SAMPLE) {
+        asciiLetters += Math.min(i, LETTER_SAMPLE) - start - accentedInSample;
+        otherLetters += accentedInSample;
+      }
+      if (accented > 0 && accented < i - start) {
         mixedWord = true;
         mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
       }
