@@ -148,6 +148,9 @@ function startsWithForeignLetter(alt: string): boolean {
 
 const LEAD_TABLE_SIZE = 1024;
 const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
+/** Bits of the lead-word filter: with a few hundred lead words, about 2% of other words pass it. */
+const LEAD_FILTER_BITS = 14;
+const LEAD_FILTER_MASK = (1 << LEAD_FILTER_BITS) - 1;
 
 interface Sticky {
   readonly group: number;
@@ -161,6 +164,9 @@ export class LeadPatterns {
   // word of the text, no boxing.
   private readonly tableKeys = new Int32Array(LEAD_TABLE_SIZE);
   private readonly tableLists: (readonly number[] | undefined)[] = new Array<undefined>(LEAD_TABLE_SIZE);
+  // One bit per lead-word hash (low bits): most words of a text lead no alternative, and one bit
+  // test passes them over before the table probe.
+  private readonly leadFilter = new Int32Array(1 << (LEAD_FILTER_BITS - 5));
   // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
   // text (`WordScan.foreign` false) cannot match and skips the scan.
   private readonly scanned: { group: number; regex: RegExp; foreignOnly: boolean }[] = [];
@@ -200,6 +206,8 @@ export class LeadPatterns {
       while (this.tableLists[slot] !== undefined) slot = (slot + 1) & LEAD_TABLE_MASK;
       this.tableKeys[slot] = h;
       this.tableLists[slot] = list;
+      const bit = h & LEAD_FILTER_MASK;
+      this.leadFilter[bit >>> 5] = (this.leadFilter[bit >>> 5] ?? 0) | (1 << (bit & 31));
     }
     const groups = Math.max(0, ...inputs.map((input) => input.group)) + 1;
     this.groupEnabled = new Uint8Array(groups);
@@ -225,8 +233,11 @@ export class LeadPatterns {
       groupHits[group] = 0;
       groupLastEnd[group] = 0;
     }
+    const { leadFilter } = this;
     for (let k = 0; k < words.starts.length; k++) {
       const h = words.hashes[k] ?? 0;
+      const bit = h & LEAD_FILTER_MASK;
+      if (((leadFilter[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) continue;
       let slot = h & LEAD_TABLE_MASK;
       let list = this.tableLists[slot];
       while (list !== undefined && this.tableKeys[slot] !== h) {
