@@ -459,12 +459,13 @@ function spacedEdits(text: string): Edit[] {
 
 /**
  * Start of the next ASCII letter and leet symbol side by side, in either order, at or after
- * `from` (what a global `/[a-z][\d$@]|[\d$@][a-z]/i` scan finds there), or -1.
+ * `from` (what a global `/[a-z][\d$@]|[\d$@][a-z]/i` scan finds there), or -1. `units` holds the
+ * text's code units (`codeUnits`), `length` is its length.
  */
-function nextLeetHint(text: string, from: number): number {
-  let previous = from < text.length ? leetClass(text.charCodeAt(from)) : 0;
-  for (let i = from + 1; i < text.length; i++) {
-    const current = leetClass(text.charCodeAt(i));
+function nextLeetHint(units: Uint16Array, length: number, from: number): number {
+  let previous = from < length ? leetClass(units[from] ?? 0) : 0;
+  for (let i = from + 1; i < length; i++) {
+    const current = leetClass(units[i] ?? 0);
     if ((previous ^ current) === 3) return i - 1;
     previous = current;
   }
@@ -486,7 +487,12 @@ function wordish(text: string, k: number): boolean {
 function leetEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   let done = -1;
-  for (let hint = nextLeetHint(text, 0); hint >= 0; hint = nextLeetHint(text, hint + 2)) {
+  const units = codeUnits(text);
+  for (
+    let hint = nextLeetHint(units, text.length, 0);
+    hint >= 0;
+    hint = nextLeetHint(units, text.length, hint + 2)
+  ) {
     if (hint < done) continue;
     let start = hint;
     while (start > 0 && wordish(text, start - 1)) start--;
