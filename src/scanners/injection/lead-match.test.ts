@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHOR_BITS, scanWords } from './anchors.ts';
+import { ANCHOR_BITS, hashWord, scanWords } from './anchors.ts';
 import { LeadPatterns, leadWords, topLevelAlternatives } from './lead-match.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
 
@@ -22,6 +22,14 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.equal(leadWords('\\bword\\w'), undefined);
   assert.equal(leadWords('(?:^|[.!?]\\s+)(?:ai|bot)\\s*:'), undefined);
   assert.deepEqual(leadWords('(?<=^|[.!?]\\s{1,8})(?:ai|bot)\\s*:'), ['ai', 'bot']);
+});
+
+test('a compiled set knows which word hashes lead an alternative', () => {
+  const set = new LeadPatterns([{ group: 0, pattern: /\b(?:ignore|forget) rules\b|<\|end\|>/gi }]);
+  assert.equal(set.leads(hashWord('ignore')), true);
+  assert.equal(set.leads(hashWord('Forget')), true);
+  assert.equal(set.leads(hashWord('rules')), false);
+  assert.equal(set.leads(hashWord('end')), false);
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {

@@ -221,6 +221,16 @@ export class LeadPatterns {
       });
   }
 
+  /** Whether a word with this hash (`hashWord`) leads some alternative. */
+  leads(hash: number): boolean {
+    let slot = hash & LEAD_TABLE_MASK;
+    for (let list = this.tableLists[slot]; list !== undefined; list = this.tableLists[slot]) {
+      if (this.tableKeys[slot] === hash) return true;
+      slot = (slot + 1) & LEAD_TABLE_MASK;
+    }
+    return false;
+  }
+
   /**
    * Hits of the enabled groups, at most `limit` per group, non-overlapping within a group, in text
    * order per group. `words` is the `scanWords` result of this same text.

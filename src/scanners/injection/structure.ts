@@ -434,14 +434,60 @@ function discussionMarkers(text: string, words: WordScan): number {
 
 const SELF_REFERENCE_MATCHER = new LeadPatterns([{ group: 0, pattern: SELF_REFERENCE }]);
 
+/**
+ * An ASCII letter right after a Latin letter above ASCII ("éthe"): `\b` sees a word start there,
+ * inside what the word scan reads as one word.
+ */
+const INNER_WORD_START = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f](?=[A-Za-z])/g;
+
+/**
+ * `words` with the word starts `\b` sees inside words that mix ASCII with other Latin letters
+ * (see `INNER_WORD_START`) and that lead a self-reference alternative, in text order (the word
+ * there runs to the end of the enclosing word).
+ */
+function withInnerWordStarts(text: string, words: WordScan): WordScan {
+  const innerStarts: number[] = [];
+  const innerHashes: number[] = [];
+  INNER_WORD_START.lastIndex = 0;
+  for (let m = INNER_WORD_START.exec(text); m !== null; m = INNER_WORD_START.exec(text)) {
+    const at = m.index + 1;
+    let end = at;
+    while (end < text.length && isLatinLetterCode(text.charCodeAt(end))) end++;
+    const hash = hashWord(text.slice(at, end));
+    if (!SELF_REFERENCE_MATCHER.leads(hash)) continue;
+    innerStarts.push(at);
+    innerHashes.push(hash);
+  }
+  if (innerStarts.length === 0) return words;
+  const total = words.starts.length + innerStarts.length;
+  const starts = new Int32Array(total);
+  const hashes = new Int32Array(total);
+  let k = 0;
+  let inner = 0;
+  for (let out = 0; out < total; out++) {
+    const innerAt = innerStarts[inner] ?? Infinity;
+    if (k < words.starts.length && (words.starts[k] ?? 0) < innerAt) {
+      starts[out] = words.starts[k] ?? 0;
+      hashes[out] = words.hashes[k] ?? 0;
+      k++;
+    } else {
+      starts[out] = innerAt;
+      hashes[out] = innerHashes[inner] ?? 0;
+      inner++;
+    }
+  }
+  return { ...words, starts, hashes };
+}
+
 /** Self-references, up to two. */
 function selfReferences(text: string, words: WordScan): number {
   if ((words.mask & ANCHOR_BITS.selfReference) === 0) return 0;
-  // Every ASCII alternative starts with a lead word, and the others need letters of other
-  // scripts: matching at lead words finds what a scan finds wherever `\b` and the word scan agree
-  // on where words start.
-  if (words.foreign || words.mixedLatinWord) return countUpTo(SELF_REFERENCE, text, 2);
-  return SELF_REFERENCE_MATCHER.match(text, words, () => true, 2).length;
+  // Every ASCII alternative starts with a lead word that a space follows, and the others need
+  // letters of other scripts (which cannot overlap an ASCII match): matching at lead words finds
+  // what a scan finds wherever `\b` and the word scan agree on where words start, and inside words
+  // that mix ASCII with other Latin letters the starts they disagree on are added.
+  const starts = words.mixedLatinWord ? withInnerWordStarts(text, words) : words;
+  return Math.min(2, SELF_REFERENCE_MATCHER.match(text, starts, () => true, 2).length);
 }
 
 const ADDRESSES_GROUP = 0;
