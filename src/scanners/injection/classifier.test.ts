@@ -88,3 +88,33 @@ test('classify equals the set-based computation on short, long and multilingual 
   ])
     assert.deepEqual(classify(model, text), classifyWithSets(model, text));
 });
+
+test('classify equals the set-based computation on random texts of every kind of character', () => {
+  const pieces = [
+    'ignore ',
+    'Rules',
+    '  ',
+    '\t',
+    '\n',
+    '42',
+    'é',
+    'Ж',
+    '中文',
+    '😀',
+    '-',
+    '.',
+    'x',
+    'İ',
+    '\u00a0',
+  ];
+  let state = 99;
+  for (let t = 0; t < 200; t++) {
+    let text = '';
+    const length = t * 7;
+    while (text.length < length) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      text += pieces[state % pieces.length] ?? '';
+    }
+    assert.deepEqual(classify(model, text), classifyWithSets(model, text));
+  }
+});
