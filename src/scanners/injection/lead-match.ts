@@ -146,6 +146,63 @@ function startsWithForeignLetter(alt: string): boolean {
   );
 }
 
+/**
+ * Escapes that stand for a class, an assertion, a back-reference or a coded character, not for
+ * the character after the backslash.
+ */
+const CLASS_ESCAPES = new Set('bBsSdDwWnrtfv0123456789xucpPk'.split(''));
+
+/**
+ * A character every match of `alt` holds: a literal outside groups and classes that no quantifier
+ * makes optional. Letters are left out (a case-insensitive pattern matches both cases) and so is
+ * the space (too common to rule a text out). Undefined when there is none.
+ */
+export function requiredCharacter(alt: string): string | undefined {
+  let i = 0;
+  while (i < alt.length) {
+    const c = alt[i] ?? '';
+    let literal: string | undefined;
+    if (c === '\\') {
+      const escaped = alt[i + 1] ?? '';
+      if (!CLASS_ESCAPES.has(escaped)) literal = escaped;
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      while (i < alt.length && alt[i] !== ']') i += alt[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '(') {
+      const end = groupEnd(alt, i);
+      if (end < 0) return undefined;
+      i = end;
+    } else {
+      if (c !== '^' && c !== '$' && c !== '.') literal = c;
+      i++;
+    }
+    // A quantifier after the token: `?`, `*` and `{0,…}` make it optional.
+    let optional = false;
+    const q = alt[i] ?? '';
+    if (q === '?' || q === '*') {
+      optional = true;
+      i++;
+    } else if (q === '+') i++;
+    else if (q === '{') {
+      const close = alt.indexOf('}', i);
+      if (close < 0) return undefined;
+      optional = /^\{0\b/.test(alt.slice(i, close + 1));
+      i = close + 1;
+    }
+    // A lazy quantifier's `?`.
+    if (q !== '' && '?*+{'.includes(q) && alt[i] === '?') i++;
+    if (literal !== undefined && !optional && literal !== ' ' && !/^\p{L}$/u.test(literal)) return literal;
+  }
+  return undefined;
+}
+
+function holdsAny(text: string, characters: readonly string[]): boolean {
+  for (const c of characters) if (text.includes(c)) return true;
+  return false;
+}
+
 const LEAD_TABLE_SIZE = 1024;
 const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 /** Bits of the lead-word filter: with a few hundred lead words, about 2% of other words pass it. */
@@ -168,8 +225,15 @@ export class LeadPatterns {
   // test passes them over before the table probe.
   private readonly leadFilter = new Int32Array(1 << (LEAD_FILTER_BITS - 5));
   // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
-  // text (`WordScan.foreign` false) cannot match and skips the scan.
-  private readonly scanned: { group: number; regex: RegExp; foreignOnly: boolean }[] = [];
+  // text (`WordScan.foreign` false) cannot match and skips the scan. `needs`: characters one of
+  // which every match holds (see `requiredCharacter`), looked up before the scan, when every
+  // alternative has one.
+  private readonly scanned: {
+    group: number;
+    regex: RegExp;
+    foreignOnly: boolean;
+    needs: readonly string[] | undefined;
+  }[] = [];
   // Per group, reused by every `match` call: enabled (1) or not, hits so far, end of the last hit.
   private readonly groupEnabled: Uint8Array;
   private readonly groupHits: Int32Array;
@@ -213,12 +277,15 @@ export class LeadPatterns {
     this.groupEnabled = new Uint8Array(groups);
     this.groupHits = new Int32Array(groups);
     this.groupLastEnd = new Int32Array(groups);
-    for (const { group, flags, sources, foreignOnly } of rest.values())
+    for (const { group, flags, sources, foreignOnly } of rest.values()) {
+      const needs = sources.map(requiredCharacter);
       this.scanned.push({
         group,
         regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`),
         foreignOnly,
+        needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
       });
+    }
   }
 
   /** Whether a word with this hash (`hashWord`) leads some alternative. */
@@ -270,8 +337,9 @@ export class LeadPatterns {
         groupHits[group] = (groupHits[group] ?? 0) + 1;
       }
     }
-    for (const { group, regex, foreignOnly } of this.scanned) {
+    for (const { group, regex, foreignOnly, needs } of this.scanned) {
       if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
+      if (needs !== undefined && !holdsAny(text, needs)) continue;
       regex.lastIndex = 0;
       let n = 0;
       for (const m of text.matchAll(regex)) {
