@@ -310,21 +310,24 @@ export class LeadPatterns {
       groupHits[group] = 0;
       groupLastEnd[group] = 0;
     }
-    const { leadFilter } = this;
-    for (let k = 0; k < words.starts.length; k++) {
-      const h = words.hashes[k] ?? 0;
+    // Locals: the loop calls regexes, so V8 would reload fields and properties on every word.
+    const { leadFilter, tableKeys, tableLists, sticky } = this;
+    const { starts, hashes } = words;
+    const count = starts.length;
+    for (let k = 0; k < count; k++) {
+      const h = hashes[k] ?? 0;
       const bit = h & LEAD_FILTER_MASK;
       if (((leadFilter[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) continue;
       let slot = h & LEAD_TABLE_MASK;
-      let list = this.tableLists[slot];
-      while (list !== undefined && this.tableKeys[slot] !== h) {
+      let list = tableLists[slot];
+      while (list !== undefined && tableKeys[slot] !== h) {
         slot = (slot + 1) & LEAD_TABLE_MASK;
-        list = this.tableLists[slot];
+        list = tableLists[slot];
       }
       if (list === undefined) continue;
-      const at = words.starts[k] ?? 0;
+      const at = starts[k] ?? 0;
       for (const index of list) {
-        const s = this.sticky[index];
+        const s = sticky[index];
         if (s === undefined) continue;
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))

@@ -320,16 +320,17 @@ function countImperatives(
   // Text with other scripts (CJK sentence markers, Cyrillic verbs) takes the general path.
   if (words.foreign) return countImperativesAnyScript(text, spans);
   let n = 0;
-  for (let k = 0; k < words.starts.length; k++) {
-    let hash = words.hashes[k] ?? 0;
+  const { starts, hashes } = words;
+  for (let k = 0; k < starts.length; k++) {
+    let hash = hashes[k] ?? 0;
     if (!mayOpenImperative(hash)) continue;
-    let at = words.starts[k] ?? 0;
+    let at = starts[k] ?? 0;
     if (!startsSentence(text, at)) continue;
     if (hash === PLEASE) {
       // "please" and one space, then the verb, as in the general path.
-      if (words.starts[k + 1] !== at + 7) continue;
+      if (starts[k + 1] !== at + 7) continue;
       at += 7;
-      hash = words.hashes[k + 1] ?? 0;
+      hash = hashes[k + 1] ?? 0;
     }
     const hit =
       IMPERATIVE_HASHES.has(hash & SMALL_KEY) ||
