@@ -10,7 +10,7 @@
  * pattern (the CJK, Cyrillic, Arabic and Hindi patterns are not anchored).
  */
 
-import { ROT13_WORDS } from '../normalize/index.ts';
+import { codeUnits, ROT13_WORDS } from '../normalize/index.ts';
 
 /** Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns. */
 export const ANCHOR_BITS = {
@@ -50,9 +50,10 @@ function asciiRunBits(text: string, start: number, end: number): number {
   let bits = 0;
   let h = FNV_OFFSET;
   let inRun = false;
+  const units = codeUnits(text);
   // One step past the end, as a space: the last run ends there.
   for (let i = start; i <= end; i++) {
-    const code = i < end ? text.charCodeAt(i) : 32;
+    const code = i < end ? (units[i] ?? 0) : 32;
     if (code < 128 && latinLetter(code) >= 0) {
       h = Math.imul(h ^ latinLetter(code), FNV_PRIME);
       inRun = true;
@@ -135,29 +136,29 @@ const LITERAL_ANCHORS: readonly { literal: string; bits: number }[] = [
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
-const lowerCache = new Map<number, number>();
-function lowerLatin(code: number): number {
-  let v = lowerCache.get(code);
-  if (v === undefined) {
-    v = String.fromCharCode(code).toLowerCase().charCodeAt(0);
-    lowerCache.set(code, v);
-  }
-  return v;
-}
-
-/** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B), lower-cased; -1 otherwise. */
-export function isLatinLetterCode(code: number): boolean {
-  return latinLetter(code) >= 0;
-}
-
-function latinLetter(code: number): number {
+/** Past the last code of the Latin scripts (Latin Extended-B ends at U+024F). */
+const LATIN_END = 0x250;
+// Per code below LATIN_END: the letter lower-cased, or -1 for anything that is not a letter (one
+// table read instead of range tests).
+const LATIN_LOWER = Int32Array.from({ length: LATIN_END }, (_, code) => {
   if (code < 128) {
     if (code >= 97 && code <= 122) return code;
     if (code >= 65 && code <= 90) return code + 32;
     return -1;
   }
-  if (code >= 0xc0 && code < 0x250 && code !== 0xd7 && code !== 0xf7) return lowerLatin(code);
+  if (code >= 0xc0 && code !== 0xd7 && code !== 0xf7)
+    return String.fromCharCode(code).toLowerCase().charCodeAt(0);
   return -1;
+});
+
+/** Letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B). */
+export function isLatinLetterCode(code: number): boolean {
+  return latinLetter(code) >= 0;
+}
+
+/** Letters of the Latin scripts, lower-cased; -1 otherwise. */
+function latinLetter(code: number): number {
+  return code < LATIN_END ? (LATIN_LOWER[code] ?? -1) : -1;
 }
 
 const otherLetterCache = new Map<number, boolean>();
@@ -221,6 +222,11 @@ export interface WordScan {
   /** In the first `LETTER_SAMPLE` characters: ASCII letters, and letters of other alphabets (roughly). */
   readonly asciiLetters: number;
   readonly otherLetters: number;
+  /**
+   * Longest run of consecutive tokens (split at code points up to U+0020) of one to three
+   * characters: a token flood needs a long one.
+   */
+  readonly shortTokenRun: number;
   /** Start offset and hash of every word, in text order (for lead-word matching). */
   readonly starts: Int32Array;
   readonly hashes: Int32Array;
@@ -238,12 +244,7 @@ export function scanWords(text: string): WordScan {
   let words = 0;
   let stopwords = 0;
   let foreign = false;
-  // Letter kinds of the current word (1 ASCII, 2 Latin above ASCII) and whether a word mixed both.
-  let wordKinds = 0;
   let mixedWord = false;
-  let h = FNV_OFFSET;
-  let inWord = false;
-  let start = 0;
   const n = text.length;
   if (scratchStarts.length < (n >> 1) + 1) {
     scratchStarts = new Int32Array((n >> 1) + 1);
@@ -251,27 +252,41 @@ export function scanWords(text: string): WordScan {
   }
   let asciiLetters = 0;
   let otherLetters = 0;
+  let tokenLength = 0;
+  let shortTokens = 0;
+  let shortTokenRun = 0;
+  const units = codeUnits(text);
+  // One step past the end, as a space: the last word and token end there.
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? text.charCodeAt(i) : 32;
-    const letter = latinLetter(code);
+    let code = i < n ? (units[i] ?? 0) : 32;
+    let letter = latinLetter(code);
     if (letter >= 0) {
+      // A word, read to its end in a loop of its own (one mispredicted branch per word, not two).
+      const start = i;
+      // Latin letters above ASCII in the word, and of those in the letter sample (few texts have any).
+      let accented = 0;
+      let accentedInSample = 0;
+      let h = FNV_OFFSET;
+      do {
+        if (code >= 128) {
+          accented++;
+          if (i < LETTER_SAMPLE) accentedInSample++;
+        }
+        h = Math.imul(h ^ letter, FNV_PRIME);
+        i++;
+        code = i < n ? (units[i] ?? 0) : 32;
+        letter = latinLetter(code);
+      } while (letter >= 0);
+      tokenLength += i - start;
       // Latin letters above ASCII are all "other letters" to the sample count.
-      if (i < LETTER_SAMPLE) {
-        if (code < 128) asciiLetters++;
-        else otherLetters++;
+      if (start < LETTER_SAMPLE) {
+        asciiLetters += Math.min(i, LETTER_SAMPLE) - start - accentedInSample;
+        otherLetters += accentedInSample;
       }
-      wordKinds |= code < 128 ? 1 : 2;
-      if (!inWord) start = i;
-      h = Math.imul(h ^ letter, FNV_PRIME);
-      inWord = true;
-      continue;
-    }
-    if (inWord) {
-      if (wordKinds === 3) {
+      if (accented > 0 && accented < i - start) {
         mixedWord = true;
         mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
       }
-      wordKinds = 0;
       scratchStarts[words] = start;
       scratchHashes[words] = h | 0;
       words++;
@@ -280,8 +295,12 @@ export function scanWords(text: string): WordScan {
         mask |= bits;
         if ((bits & ANCHOR_BITS.englishStopword) !== 0) stopwords++;
       }
-      h = FNV_OFFSET;
-      inWord = false;
+    }
+    if (code > 32) tokenLength++;
+    else if (tokenLength > 0) {
+      shortTokens = tokenLength <= 3 ? shortTokens + 1 : 0;
+      shortTokenRun = Math.max(shortTokenRun, shortTokens);
+      tokenLength = 0;
     }
     if (code < 0xc0) continue;
     // Letters of other scripts, roughly: skip general and CJK punctuation and fullwidth symbols.
@@ -305,6 +324,7 @@ export function scanWords(text: string): WordScan {
     mixedLatinWord: mixedWord,
     asciiLetters,
     otherLetters,
+    shortTokenRun,
     starts: scratchStarts.slice(0, words),
     hashes: scratchHashes.slice(0, words),
   };

@@ -5,7 +5,17 @@
  * in one pass, with no token window.
  */
 import { readFileSync } from 'node:fs';
-import { extractFeatures, FEATURE_BITS, maxFeatures } from './features.ts';
+import {
+  FEATURE_BITS,
+  nextTextStamp,
+  nextWindowStamp,
+  scoreFeatures,
+  scoreWith,
+  TEXT_COUNT,
+  TEXT_SUM,
+  WINDOW_COUNT,
+  WINDOW_SUM,
+} from './features.ts';
 
 /**
  * The combiner: a small network over the stacked signals. Each signal is standardised
@@ -176,74 +186,24 @@ export interface ClassifierScores {
 }
 
 // Features are binary (present or not) and scaled by 1/sqrt(number present): repeated phrases do
-// not outweigh varied evidence. Presence is tracked with generation stamps instead of sets, so
-// scoring allocates nothing per request. Each feature has one 16-byte cell holding its window
-// stamp, its text stamp and a copy of its weight: the table is larger than the CPU cache, and
-// scoring a feature then touches one cache line instead of three.
-const CELL = 4;
-const WINDOW_STAMP = 0;
-const TEXT_STAMP = 1;
-const WEIGHT = 2;
-const cells = new Int32Array(CELL << FEATURE_BITS);
-const cellWeights = new Float32Array(cells.buffer);
-/** The weights copied into `cells`. A model's weights never change once built (training builds new models). */
-let cellsHold: Float32Array | undefined;
-let generation = 0;
+// not outweigh varied evidence (features.ts's `scoreFeatures` tracks presence and sums).
 
-function nextGeneration(): number {
-  if (generation >= 0x7ffffff0) {
-    for (let cell = 0; cell < cells.length; cell += CELL) {
-      cells[cell + WINDOW_STAMP] = 0;
-      cells[cell + TEXT_STAMP] = 0;
-    }
-    generation = 0;
-  }
-  return ++generation;
-}
-
-function holdWeights(weights: Float32Array): void {
-  if (cellsHold === weights) return;
-  if (weights.length !== 1 << FEATURE_BITS)
-    throw new Error('injection model: weight table has the wrong size');
-  for (let i = 0; i < weights.length; i++) cellWeights[i * CELL + WEIGHT] = weights[i] ?? 0;
-  cellsHold = weights;
-}
-
-let buffer = new Int32Array(maxFeatures(MAX_WINDOW + 1));
+/** Sums and counts of the window being scored and of the text so far (see `scoreFeatures`). */
+const tally = new Float64Array(4);
 
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
-  holdWeights(model.weights);
-  const textGen = nextGeneration();
-  let totalSum = 0;
-  let totalCount = 0;
+  scoreWith(model.weights);
+  const textGen = nextTextStamp();
+  tally.fill(0);
   let best = -Infinity;
   let bestWindow: Window = { start: 0, end: text.length };
   let weightedLogits = 0;
   let windowFeatures = 0;
   for (const win of windowsOf(text)) {
-    const need = maxFeatures(win.end - win.start);
-    if (buffer.length < need) buffer = new Int32Array(need);
-    const n = extractFeatures(text, win.start, win.end, buffer);
-    const windowGen = nextGeneration();
-    let sum = 0;
-    let count = 0;
-    for (let k = 0; k < n; k++) {
-      const index = buffer[k] ?? 0;
-      const cell = index * CELL;
-      if (cells[cell + WINDOW_STAMP] === windowGen) continue;
-      cells[cell + WINDOW_STAMP] = windowGen;
-      const weight = cellWeights[cell + WEIGHT] ?? 0;
-      sum += weight;
-      count++;
-      // Branch-free (adding `weight * 0` leaves the sum as it is): whether a feature already
-      // occurred in an earlier window is unpredictable, and a mispredicted branch costs more.
-      const textDiff = (cells[cell + TEXT_STAMP] ?? 0) ^ textGen;
-      const newInText = (textDiff | -textDiff) >>> 31;
-      cells[cell + TEXT_STAMP] = textGen;
-      totalSum += weight * newInText;
-      totalCount += newInText;
-    }
+    scoreFeatures(text, win.start, win.end, nextWindowStamp(), textGen, tally);
+    const sum = tally[WINDOW_SUM] ?? 0;
+    const count = tally[WINDOW_COUNT] ?? 0;
     if (count === 0) continue;
     const logit = model.bias + sum / Math.sqrt(count);
     weightedLogits += logit * count;
@@ -254,6 +214,8 @@ export function classify(model: LinearModel, text: string): ClassifierScores {
       bestWindow = win;
     }
   }
+  const totalSum = tally[TEXT_SUM] ?? 0;
+  const totalCount = tally[TEXT_COUNT] ?? 0;
   const whole = totalCount > 0 ? model.bias + totalSum / Math.sqrt(totalCount) : model.bias;
   return {
     whole,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHOR_BITS, scanWords } from './anchors.ts';
-import { LeadPatterns, leadWords, topLevelAlternatives } from './lead-match.ts';
+import { ANCHOR_BITS, hashWord, scanWords } from './anchors.ts';
+import { LeadPatterns, leadWords, requiredCharacter, topLevelAlternatives } from './lead-match.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
 
 test('top-level alternatives ignore bars inside groups and classes', () => {
@@ -30,6 +30,44 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.deepEqual(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+){0,2}?\\s+must'), ['ai', 'bot']);
   assert.equal(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+)?s'), undefined);
   assert.equal(leadWords('\\b(?:ai|bot)(?:s|\\s+x)'), undefined);
+});
+
+test('a compiled set knows which word hashes lead an alternative', () => {
+  const set = new LeadPatterns([{ group: 0, pattern: /\b(?:ignore|forget) rules\b|<\|end\|>/gi }]);
+  assert.equal(set.leads(hashWord('ignore')), true);
+  assert.equal(set.leads(hashWord('Forget')), true);
+  assert.equal(set.leads(hashWord('rules')), false);
+  assert.equal(set.leads(hashWord('end')), false);
+});
+
+test('a required character is a literal outside groups and classes that nothing makes optional', () => {
+  const cases: readonly [string, string | undefined][] = [
+    ['\\b2 (?:a|b)', '2'],
+    ['<\\|end', '<'],
+    ['\\[\\/?INST\\]', '['],
+    ['a?=b', '='],
+    ['(?:x=)?:', ':'],
+    ['#{1,4}', '#'],
+    ['\\s*:\\s*"', ':'],
+    ['[=]{3,}', undefined],
+    ['x{0,2}=?', undefined],
+    ['"?a', undefined],
+    ['(a)\\1', undefined],
+    ['a b', undefined],
+    ['^x.y$', undefined],
+  ];
+  for (const [alt, want] of cases) assert.equal(requiredCharacter(alt), want, alt);
+});
+
+test('a scanned pattern is skipped only where its required character is absent', () => {
+  const pattern = /!\[[^\]]*\]\(x\)|^system\s*:/gim;
+  const matcher = new LeadPatterns([{ group: 0, pattern }]);
+  for (const text of ['![a](x) and\nsystem: on', 'no image here\nsystem here', 'plain text'])
+    assert.deepEqual(
+      matcher.match(text, scanWords(text), () => true, 8),
+      [...text.matchAll(pattern)].map((m) => ({ group: 0, start: m.index, end: m.index + m[0].length })),
+      text,
+    );
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {

@@ -165,8 +165,68 @@ function startsWithForeignLetter(alt: string): boolean {
   );
 }
 
+/**
+ * Escapes that stand for a class, an assertion, a back-reference or a coded character, not for
+ * the character after the backslash.
+ */
+const CLASS_ESCAPES = new Set('bBsSdDwWnrtfv0123456789xucpPk'.split(''));
+
+/**
+ * A character every match of `alt` holds: a literal outside groups and classes that no quantifier
+ * makes optional. Letters are left out (a case-insensitive pattern matches both cases) and so is
+ * the space (too common to rule a text out). Undefined when there is none.
+ */
+export function requiredCharacter(alt: string): string | undefined {
+  let i = 0;
+  while (i < alt.length) {
+    const c = alt[i] ?? '';
+    let literal: string | undefined;
+    if (c === '\\') {
+      const escaped = alt[i + 1] ?? '';
+      if (!CLASS_ESCAPES.has(escaped)) literal = escaped;
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      while (i < alt.length && alt[i] !== ']') i += alt[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '(') {
+      const end = groupEnd(alt, i);
+      if (end < 0) return undefined;
+      i = end;
+    } else {
+      if (c !== '^' && c !== '$' && c !== '.') literal = c;
+      i++;
+    }
+    // A quantifier after the token: `?`, `*` and `{0,…}` make it optional.
+    let optional = false;
+    const q = alt[i] ?? '';
+    if (q === '?' || q === '*') {
+      optional = true;
+      i++;
+    } else if (q === '+') i++;
+    else if (q === '{') {
+      const close = alt.indexOf('}', i);
+      if (close < 0) return undefined;
+      optional = /^\{0\b/.test(alt.slice(i, close + 1));
+      i = close + 1;
+    }
+    // A lazy quantifier's `?`.
+    if (q !== '' && '?*+{'.includes(q) && alt[i] === '?') i++;
+    if (literal !== undefined && !optional && literal !== ' ' && !/^\p{L}$/u.test(literal)) return literal;
+  }
+  return undefined;
+}
+
+function holdsAny(text: string, characters: readonly string[]): boolean {
+  for (const c of characters) if (text.includes(c)) return true;
+  return false;
+}
+
 const LEAD_TABLE_SIZE = 1024;
 const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
+/** Bits of the lead-word filter: with a few hundred lead words, about 2% of other words pass it. */
+const LEAD_FILTER_BITS = 14;
+const LEAD_FILTER_MASK = (1 << LEAD_FILTER_BITS) - 1;
 
 interface Sticky {
   readonly group: number;
@@ -180,9 +240,19 @@ export class LeadPatterns {
   // word of the text, no boxing.
   private readonly tableKeys = new Int32Array(LEAD_TABLE_SIZE);
   private readonly tableLists: (readonly number[] | undefined)[] = new Array<undefined>(LEAD_TABLE_SIZE);
+  // One bit per lead-word hash (low bits): most words of a text lead no alternative, and one bit
+  // test passes them over before the table probe.
+  private readonly leadFilter = new Int32Array(1 << (LEAD_FILTER_BITS - 5));
   // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
-  // text (`WordScan.foreign` false) cannot match and skips the scan.
-  private readonly scanned: { group: number; regex: RegExp; foreignOnly: boolean }[] = [];
+  // text (`WordScan.foreign` false) cannot match and skips the scan. `needs`: characters one of
+  // which every match holds (see `requiredCharacter`), looked up before the scan, when every
+  // alternative has one.
+  private readonly scanned: {
+    group: number;
+    regex: RegExp;
+    foreignOnly: boolean;
+    needs: readonly string[] | undefined;
+  }[] = [];
   // Per group, reused by every `match` call: enabled (1) or not, hits so far, end of the last hit.
   private readonly groupEnabled: Uint8Array;
   private readonly groupHits: Int32Array;
@@ -219,17 +289,32 @@ export class LeadPatterns {
       while (this.tableLists[slot] !== undefined) slot = (slot + 1) & LEAD_TABLE_MASK;
       this.tableKeys[slot] = h;
       this.tableLists[slot] = list;
+      const bit = h & LEAD_FILTER_MASK;
+      this.leadFilter[bit >>> 5] = (this.leadFilter[bit >>> 5] ?? 0) | (1 << (bit & 31));
     }
     const groups = Math.max(0, ...inputs.map((input) => input.group)) + 1;
     this.groupEnabled = new Uint8Array(groups);
     this.groupHits = new Int32Array(groups);
     this.groupLastEnd = new Int32Array(groups);
-    for (const { group, flags, sources, foreignOnly } of rest.values())
+    for (const { group, flags, sources, foreignOnly } of rest.values()) {
+      const needs = sources.map(requiredCharacter);
       this.scanned.push({
         group,
         regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`),
         foreignOnly,
+        needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
       });
+    }
+  }
+
+  /** Whether a word with this hash (`hashWord`) leads some alternative. */
+  leads(hash: number): boolean {
+    let slot = hash & LEAD_TABLE_MASK;
+    for (let list = this.tableLists[slot]; list !== undefined; list = this.tableLists[slot]) {
+      if (this.tableKeys[slot] === hash) return true;
+      slot = (slot + 1) & LEAD_TABLE_MASK;
+    }
+    return false;
   }
 
   /**
@@ -244,18 +329,24 @@ export class LeadPatterns {
       groupHits[group] = 0;
       groupLastEnd[group] = 0;
     }
-    for (let k = 0; k < words.starts.length; k++) {
-      const h = words.hashes[k] ?? 0;
+    // Locals: the loop calls regexes, so V8 would reload fields and properties on every word.
+    const { leadFilter, tableKeys, tableLists, sticky } = this;
+    const { starts, hashes } = words;
+    const count = starts.length;
+    for (let k = 0; k < count; k++) {
+      const h = hashes[k] ?? 0;
+      const bit = h & LEAD_FILTER_MASK;
+      if (((leadFilter[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) continue;
       let slot = h & LEAD_TABLE_MASK;
-      let list = this.tableLists[slot];
-      while (list !== undefined && this.tableKeys[slot] !== h) {
+      let list = tableLists[slot];
+      while (list !== undefined && tableKeys[slot] !== h) {
         slot = (slot + 1) & LEAD_TABLE_MASK;
-        list = this.tableLists[slot];
+        list = tableLists[slot];
       }
       if (list === undefined) continue;
-      const at = words.starts[k] ?? 0;
+      const at = starts[k] ?? 0;
       for (const index of list) {
-        const s = this.sticky[index];
+        const s = sticky[index];
         if (s === undefined) continue;
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
@@ -268,8 +359,9 @@ export class LeadPatterns {
         groupHits[group] = (groupHits[group] ?? 0) + 1;
       }
     }
-    for (const { group, regex, foreignOnly } of this.scanned) {
+    for (const { group, regex, foreignOnly, needs } of this.scanned) {
       if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
+      if (needs !== undefined && !holdsAny(text, needs)) continue;
       regex.lastIndex = 0;
       let n = 0;
       for (const m of text.matchAll(regex)) {

@@ -246,6 +246,9 @@ function foreignScriptOnly(p: RegExp): boolean {
   return /[\u0250-\uffff]/u.test(p.source) && !/[a-z]{4}/i.test(p.source.replace(/\\./g, ''));
 }
 
+/** Each family's anchor bit, by family index (an array read instead of a lookup by id per call). */
+const FAMILY_ANCHOR_BITS: readonly number[] = RULE_FAMILIES.map((f) => ANCHOR_BITS[f.id]);
+
 // Group id of a pattern: its family's index times two, plus one for foreign-script patterns.
 const FAMILY_MATCHER = new LeadPatterns(
   RULE_FAMILIES.flatMap((f, i) =>
@@ -259,16 +262,10 @@ const FAMILY_MATCHER = new LeadPatterns(
  */
 export function matchRules(text: string, words: WordScan = scanWords(text)): RuleHit[] {
   const hits: RuleHit[] = [];
-  const flood = tokenFlood(text);
+  const flood = words.shortTokenRun >= FLOOD_REPEATS ? tokenFlood(text) : undefined;
   if (flood !== undefined) hits.push(flood);
-  const enabled = (group: number): boolean => {
-    const family = RULE_FAMILIES[group >> 1];
-    return (
-      family !== undefined &&
-      (words.mask & ANCHOR_BITS[family.id]) !== 0 &&
-      ((group & 1) === 0 || words.foreign)
-    );
-  };
+  const enabled = (group: number): boolean =>
+    (words.mask & (FAMILY_ANCHOR_BITS[group >> 1] ?? 0)) !== 0 && ((group & 1) === 0 || words.foreign);
   for (const h of FAMILY_MATCHER.match(text, words, enabled, MAX_HITS_PER_FAMILY)) {
     const family = RULE_FAMILIES[h.group >> 1];
     if (family !== undefined) hits.push({ id: family.id, start: h.start, end: h.end });

@@ -343,15 +343,17 @@ function countImperatives(
   // Text with other scripts (CJK sentence markers, Cyrillic verbs) takes the general path.
   if (words.foreign) return countImperativesAnyScript(text, spans);
   let n = 0;
-  for (let k = 0; k < words.starts.length; k++) {
-    let at = words.starts[k] ?? 0;
+  const { starts, hashes } = words;
+  for (let k = 0; k < starts.length; k++) {
+    let hash = hashes[k] ?? 0;
+    if (!mayOpenImperative(hash)) continue;
+    let at = starts[k] ?? 0;
     if (!startsSentence(text, at)) continue;
-    let hash = words.hashes[k] ?? 0;
     if (hash === PLEASE) {
       // "please" and one space, then the verb, as in the general path.
-      if (words.starts[k + 1] !== at + 7) continue;
+      if (starts[k + 1] !== at + 7) continue;
       at += 7;
-      hash = words.hashes[k + 1] ?? 0;
+      hash = hashes[k + 1] ?? 0;
     }
     const hit =
       IMPERATIVE_HASHES.has(hash & SMALL_KEY) ||
@@ -384,6 +386,20 @@ const PLEASE = hashWord('please');
 const IMPERATIVE_HASHES = new Set([...IMPERATIVE_VERBS].map((v) => hashWord(v) & SMALL_KEY));
 // "don't" is the word "don" to the word scan.
 const PREFIX_HASHES = new Set([...PREFIX_FIRST_WORDS, 'don'].map((v) => hashWord(v) & SMALL_KEY));
+
+// A bitmap over the low bits of the hashes of every word an imperative can open with ("please",
+// the verbs, the prefixes' first words): most words of a text are none of them, and one bit test
+// rules them out before the sentence-start test and the set lookups.
+const OPENER_BITS = 12;
+const openers = new Int32Array(1 << (OPENER_BITS - 5));
+for (const word of [...IMPERATIVE_VERBS, ...PREFIX_FIRST_WORDS, 'don', 'please']) {
+  const low = hashWord(word) & ((1 << OPENER_BITS) - 1);
+  openers[low >>> 5] = (openers[low >>> 5] ?? 0) | (1 << (low & 31));
+}
+function mayOpenImperative(hash: number): boolean {
+  const low = hash & ((1 << OPENER_BITS) - 1);
+  return ((openers[low >>> 5] ?? 0) & (1 << (low & 31))) !== 0;
+}
 
 /** The general path of `countImperatives`, for text in any script. */
 function countImperativesAnyScript(
@@ -442,14 +458,60 @@ function discussionMarkers(text: string, words: WordScan): number {
 
 const SELF_REFERENCE_MATCHER = new LeadPatterns([{ group: 0, pattern: SELF_REFERENCE }]);
 
+/**
+ * An ASCII letter right after a Latin letter above ASCII ("éthe"): `\b` sees a word start there,
+ * inside what the word scan reads as one word.
+ */
+const INNER_WORD_START = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f](?=[A-Za-z])/g;
+
+/**
+ * `words` with the word starts `\b` sees inside words that mix ASCII with other Latin letters
+ * (see `INNER_WORD_START`) and that lead a self-reference alternative, in text order (the word
+ * there runs to the end of the enclosing word).
+ */
+function withInnerWordStarts(text: string, words: WordScan): WordScan {
+  const innerStarts: number[] = [];
+  const innerHashes: number[] = [];
+  INNER_WORD_START.lastIndex = 0;
+  for (let m = INNER_WORD_START.exec(text); m !== null; m = INNER_WORD_START.exec(text)) {
+    const at = m.index + 1;
+    let end = at;
+    while (end < text.length && isLatinLetterCode(text.charCodeAt(end))) end++;
+    const hash = hashWord(text.slice(at, end));
+    if (!SELF_REFERENCE_MATCHER.leads(hash)) continue;
+    innerStarts.push(at);
+    innerHashes.push(hash);
+  }
+  if (innerStarts.length === 0) return words;
+  const total = words.starts.length + innerStarts.length;
+  const starts = new Int32Array(total);
+  const hashes = new Int32Array(total);
+  let k = 0;
+  let inner = 0;
+  for (let out = 0; out < total; out++) {
+    const innerAt = innerStarts[inner] ?? Infinity;
+    if (k < words.starts.length && (words.starts[k] ?? 0) < innerAt) {
+      starts[out] = words.starts[k] ?? 0;
+      hashes[out] = words.hashes[k] ?? 0;
+      k++;
+    } else {
+      starts[out] = innerAt;
+      hashes[out] = innerHashes[inner] ?? 0;
+      inner++;
+    }
+  }
+  return { ...words, starts, hashes };
+}
+
 /** Self-references, up to two. */
 function selfReferences(text: string, words: WordScan): number {
   if ((words.mask & ANCHOR_BITS.selfReference) === 0) return 0;
-  // Every ASCII alternative starts with a lead word, and the others need letters of other
-  // scripts: matching at lead words finds what a scan finds wherever `\b` and the word scan agree
-  // on where words start.
-  if (words.foreign || words.mixedLatinWord) return countUpTo(SELF_REFERENCE, text, 2);
-  return SELF_REFERENCE_MATCHER.match(text, words, () => true, 2).length;
+  // Every ASCII alternative starts with a lead word that a space follows, and the others need
+  // letters of other scripts (which cannot overlap an ASCII match): matching at lead words finds
+  // what a scan finds wherever `\b` and the word scan agree on where words start, and inside words
+  // that mix ASCII with other Latin letters the starts they disagree on are added.
+  const starts = words.mixedLatinWord ? withInnerWordStarts(text, words) : words;
+  return Math.min(2, SELF_REFERENCE_MATCHER.match(text, starts, () => true, 2).length);
 }
 
 const ADDRESSES_GROUP = 0;

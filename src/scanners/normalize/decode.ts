@@ -4,6 +4,8 @@
  * attacker-controlled work.
  */
 
+import { codeUnits } from './code-units.ts';
+
 export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'rot13';
 
 export interface Payload {
@@ -157,14 +159,14 @@ const DECODERS: readonly {
   {
     kind: 'base64',
     pattern: BASE64,
-    hint: (runs) => runs.base64 >= 16,
+    hint: (runs) => runs.base64 > 0,
     decode: decodeBase64,
     regions: (runs) => runs.base64Regions,
   },
   {
     kind: 'hex',
     pattern: HEX,
-    hint: (runs, text) => runs.hex >= 16 || text.includes('\\x'),
+    hint: (runs, text) => runs.hex > 0 || text.includes('\\x'),
     decode: decodeHex,
   },
   // `includes` first: a memchr-fast test that rules out most texts before a regex scan.
@@ -189,19 +191,24 @@ const DECODERS: readonly {
   },
 ];
 
+/** Shortest base64 or hex run the decoders look at (the patterns want 16 characters or more). */
+const LONG_RUN = 16;
+
 interface Runs {
   /**
    * Longest run of base64/base64url characters that mixes upper- and lower-case letters, as
-   * encoded text always does (long lower-case slugs and identifiers do not).
+   * encoded text always does (long lower-case slugs and identifiers do not); 0 when no such run
+   * is `LONG_RUN` long.
    */
   readonly base64: number;
   /**
-   * Those runs (at least 16 long, mixed case), each with the `=` padding after it; undefined when
-   * there are too many to list (then the whole text is scanned). A base64 match that decodes lies
-   * inside one: the pattern's characters are the run's, and the decoder wants mixed case.
+   * Those runs (at least `LONG_RUN` long, mixed case), each with the `=` padding after it;
+   * undefined when there are too many to list (then the whole text is scanned). A base64 match
+   * that decodes lies inside one: the pattern's characters are the run's, and the decoder wants
+   * mixed case.
    */
   readonly base64Regions: readonly (readonly [number, number])[] | undefined;
-  /** Longest run of hex digits. */
+  /** Longest run of hex digits; 0 when none is `LONG_RUN` long. */
   readonly hex: number;
 }
 
@@ -226,35 +233,60 @@ const RUN_CLASS = Uint8Array.from({ length: 128 }, (_, code) => {
   );
 });
 
-/** One linear pass: the longest base64-alphabet and hex-digit runs (cheaper than two regex scans). */
-function longestRuns(text: string): Runs {
-  let b = 0;
-  let h = 0;
-  let bestB = 0;
-  let bestH = 0;
-  // The letter cases seen in the current base64 run.
-  let cases = 0;
+function runClass(units: Uint16Array, i: number): number {
+  const c = units[i] ?? 0;
+  return c < 128 ? (RUN_CLASS[c] ?? 0) : 0;
+}
+
+/**
+ * The base64 runs and hex-digit runs at least `LONG_RUN` long. Every such run holds one of the
+ * positions `LONG_RUN - 1`, `2 * LONG_RUN - 1`, …, so only the base64 runs through those positions
+ * are measured: prose is read about half as often as by a scan of every character.
+ */
+function longRuns(text: string): Runs {
+  let bestBase64 = 0;
+  let bestHex = 0;
   let regions: [number, number][] | undefined = [];
   const n = text.length;
-  // One step past the end, as a character no run holds. Branch-free counting: in ordinary prose
-  // runs start and end every few characters, and mispredicted branches were most of the cost.
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 32;
-    const cls = c < 128 ? (RUN_CLASS[c] ?? 0) : 0;
-    const inBase64 = cls & BASE64_CHAR;
-    if (b >= 16 && inBase64 === 0 && (cases & MIXED_CASE) === MIXED_CASE && regions !== undefined) {
-      let end = i;
-      while (end < n && text.charCodeAt(end) === 61) end++;
-      regions.push([i - b, Math.min(n, end + 1)]);
-      if (regions.length > MAX_REGIONS) regions = undefined;
+  const units = codeUnits(text);
+  let probe = LONG_RUN - 1;
+  while (probe < n) {
+    if ((runClass(units, probe) & BASE64_CHAR) === 0) {
+      probe += LONG_RUN;
+      continue;
     }
-    b = (b + 1) * inBase64;
-    cases = (cases | cls) * inBase64;
-    bestB = Math.max(bestB, (cases & MIXED_CASE) === MIXED_CASE ? b : 0);
-    h = (h + 1) * ((cls & HEX_DIGIT) >> 3);
-    bestH = Math.max(bestH, h);
+    let start = probe;
+    while (start > 0 && (runClass(units, start - 1) & BASE64_CHAR) !== 0) start--;
+    let end = probe + 1;
+    while (end < n && (runClass(units, end) & BASE64_CHAR) !== 0) end++;
+    if (end - start >= LONG_RUN) {
+      let cases = 0;
+      let hex = 0;
+      for (let i = start; i < end; i++) {
+        const cls = runClass(units, i);
+        cases |= cls;
+        hex = (cls & HEX_DIGIT) !== 0 ? hex + 1 : 0;
+        bestHex = Math.max(bestHex, hex);
+      }
+      if ((cases & MIXED_CASE) === MIXED_CASE) {
+        bestBase64 = Math.max(bestBase64, end - start);
+        if (regions !== undefined) {
+          let padded = end;
+          while (padded < n && units[padded] === 61) padded++;
+          regions.push([start, Math.min(n, padded + 1)]);
+          if (regions.length > MAX_REGIONS) regions = undefined;
+        }
+      }
+    }
+    // The next probe position past this run (`end` itself holds no base64 character; LONG_RUN is
+    // a power of two).
+    probe = end | (LONG_RUN - 1);
   }
-  return { base64: bestB, base64Regions: regions, hex: bestH };
+  return {
+    base64: bestBase64,
+    base64Regions: regions,
+    hex: bestHex >= LONG_RUN ? bestHex : 0,
+  };
 }
 
 /**
@@ -268,7 +300,7 @@ export function decodedPayloads(
 ): Payload[] {
   const found: Payload[] = [];
   let budget = limits.maxDecodedChars;
-  const runs = longestRuns(text);
+  const runs = longRuns(text);
   for (const { kind, pattern, hint, decode, regions } of DECODERS) {
     // A cheap test first: most texts hold no encoded segment at all.
     if (!(typeof hint === 'function' ? hint(runs, text, hints) : hint.test(text))) continue;

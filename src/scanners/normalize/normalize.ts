@@ -5,6 +5,8 @@
  * findings point into the ORIGINAL text.
  */
 
+import { codeUnits } from './code-units.ts';
+
 /** The names a transformation is reported under in findings. */
 export type TransformKind =
   | 'unicode-compatibility'
@@ -176,9 +178,10 @@ function hintsOf(text: string): number {
   let spacing = 0;
   let previousLeet = 0;
   const n = text.length;
+  const units = codeUnits(text);
   // One step past the end, as an `OTHER` character: a spaced run may end the text.
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? text.charCodeAt(i) : 0;
+    const code = i < n ? (units[i] ?? 0) : 0;
     let cls = OTHER;
     if (code < 128) cls = ASCII_CLASS[code] ?? OTHER;
     else hints |= HINT_NON_ASCII;
@@ -456,12 +459,13 @@ function spacedEdits(text: string): Edit[] {
 
 /**
  * Start of the next ASCII letter and leet symbol side by side, in either order, at or after
- * `from` (what a global `/[a-z][\d$@]|[\d$@][a-z]/i` scan finds there), or -1.
+ * `from` (what a global `/[a-z][\d$@]|[\d$@][a-z]/i` scan finds there), or -1. `units` holds the
+ * text's code units (`codeUnits`), `length` is its length.
  */
-function nextLeetHint(text: string, from: number): number {
-  let previous = from < text.length ? leetClass(text.charCodeAt(from)) : 0;
-  for (let i = from + 1; i < text.length; i++) {
-    const current = leetClass(text.charCodeAt(i));
+function nextLeetHint(units: Uint16Array, length: number, from: number): number {
+  let previous = from < length ? leetClass(units[from] ?? 0) : 0;
+  for (let i = from + 1; i < length; i++) {
+    const current = leetClass(units[i] ?? 0);
     if ((previous ^ current) === 3) return i - 1;
     previous = current;
   }
@@ -492,7 +496,12 @@ function emailAddressAt(text: string, start: number, end: number): boolean {
 function leetEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   let done = -1;
-  for (let hint = nextLeetHint(text, 0); hint >= 0; hint = nextLeetHint(text, hint + 2)) {
+  const units = codeUnits(text);
+  for (
+    let hint = nextLeetHint(units, text.length, 0);
+    hint >= 0;
+    hint = nextLeetHint(units, text.length, hint + 2)
+  ) {
     if (hint < done) continue;
     let start = hint;
     while (start > 0 && wordish(text, start - 1)) start--;
