@@ -146,15 +146,17 @@ export function signalVector(e: Evidence): number[] {
   ];
 }
 
+const standardised = new Float64Array(64);
+
 export function combine(model: LoadedModel['combiner'], signals: readonly number[]): number {
   const d = model.names.length;
+  // Standardised once, not once per hidden unit (30 units).
+  const x = d <= standardised.length ? standardised : new Float64Array(d);
+  for (let k = 0; k < d; k++) x[k] = ((signals[k] ?? 0) - (model.mean[k] ?? 0)) / (model.std[k] ?? 1);
   let z = model.bias;
   for (let j = 0; j < model.weights.length; j++) {
     let a = model.hiddenBias[j] ?? 0;
-    for (let k = 0; k < d; k++)
-      a +=
-        (model.hiddenWeights[j * d + k] ?? 0) *
-        (((signals[k] ?? 0) - (model.mean[k] ?? 0)) / (model.std[k] ?? 1));
+    for (let k = 0; k < d; k++) a += (model.hiddenWeights[j * d + k] ?? 0) * (x[k] ?? 0);
     z += (model.weights[j] ?? 0) * Math.tanh(a);
   }
   return 1 / (1 + Math.exp(-z));
