@@ -89,10 +89,11 @@ function endsWord(source: string, i: number): boolean {
     if (end < 0 || !topLevelAlternatives(source.slice(i + 3, end - 1)).every((a) => endsWord(a, 0)))
       return false;
     const q = source[end];
-    if (q !== '?' && q !== '*' && q !== '{') return true;
+    const optional = q === '?' || q === '*' || source.startsWith('{0', end);
+    if (!optional) return true;
     let after = q === '{' ? source.indexOf('}', end) + 1 : end + 1;
     if (source[after] === '?') after++; // a lazy quantifier
-    return q === '{' && !source.startsWith('{0', end) ? true : endsWord(source, after);
+    return endsWord(source, after);
   }
   // A class of separators only (`[ -]`, `[,:]`) ends a word as each of its members does.
   if (c === '[') {
