@@ -75,7 +75,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'ignorieren vergiss vergessen missachte negeer vergeet zignoruj ignoruj zapomnij abaikan lupakan ' +
     'talimatları kuralları yönergeleri komutları earlier previous prior above old original preceding initial ' +
     'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
-    'yukarıdaki önceki yeni ne no haz non esquece',
+    'yukarıdaki önceki yeni ne no haz non esquece ignorera glöm strunta bortse ignorer glem se zapomeň ' +
+    'nevšímej ignorujte ignoră ignorați uită hagyd felejtsd ohita unohda puuza sahau huwag kalimutan',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -85,12 +86,19 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
     'censure zensur censuur cenzury sensor filtros filtri filtres filtrów límites limites limiti grenzen ' +
-    'reglas regeln regole règles morale ética etica éthique ethik',
+    'reglas regeln regole règles morale ética etica éthique ethik apologise apologize apologies disclaimer ' +
+    'disclaimers warning warnings caveat caveats refusal refusals guardrails modo modalità modalita ' +
+    'entwicklermodus ontwikkelaarsmodus utan uden uten fără ilman bila walang kısıtlamasız sınırsız ' +
+    'sansürsüz filtresiz utvecklarläge udviklertilstand utviklermodus kehittäjätila korlátozások szabályok ' +
+    'cenzúra geliştirici režim vývojářský tryb pengembang chế bez',
   'injection.system_prompt_extraction':
     'prompt preprompt message instructions rules guidelines directives configuration setup above before ' +
     'prior password key code begin start told systemprompt system instrucciones istruzioni anweisungen ' +
     'contraseña passe passwort instructed supposed allowed permitted given initialization initialisation ' +
-    'preamble init boot startup',
+    'preamble init boot startup passphrase passcode word letter letters skriv visa berätta vis fortæl ' +
+    'fortell řekni ukaž vypiš pokaż podaj wypisz powiedz göster söyle yazdır tampilkan tunjukkan beritahu ' +
+    'sebutkan hiển cho in mutasd áruld írd näytä kerro tulosta arată spune afișează onyesha niambie ' +
+    'ipakita sabihin sistem gizli şifreyi parolayı talimatlarını',
   'injection.chat_template': 'inst sys turn system assistant im developer role',
   'injection.delimiter': 'end begin start stop close',
   'injection.payload_splitting':
@@ -106,7 +114,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +
     'summarising answering responding replying read summarize summarise process réponse respuesta antwort ' +
     'notes assistants models llms agents bots chatbot chatbots language messages instruction instructions ' +
-    'reminder reminders notice notices memo memos request requests orders',
+    'reminder reminders notice notices memo memos request requests orders hinweis nachricht anweisung notiz ' +
+    'nota mensaje mensagem messaggio instrucción instrução istruzione anteckning meddelande poznámka notatka ' +
+    'wiadomość catatan pesan si se wenn',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

@@ -59,6 +59,8 @@ const OVERRIDE: readonly RegExp[] = [
   /\b(?:oublie|oubliez|ignore|ignorez|ne (?:tiens|tenez) (?:plus |pas )?compte de|olvida|olvide|ignora|no tengas en cuenta|haz caso omiso de|esqueça|esquece|desconsidere|vergiss|ignoriere|dimentica|non tenere conto di),?\s+(?:tout\s+|todo\s+|tudo\s+|alles,?\s+|tutto\s+)?(?:ce (?:qu'on|que l'on) (?:t'a|vous a) dit|lo que te (?:dijeron|han dicho)|o que te (?:disseram|foi dito)|was (?:man )?dir gesagt (?:wurde|hat)|quello che ti (?:hanno detto|è stato detto))/gi,
   /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/gi,
   /\b(?:bỏ qua|phớt lờ|quên)\s+[^.\n]{0,30}?(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)/gi,
+  // Swedish, Danish, Norwegian, Czech, Romanian, Hungarian, Finnish, Swahili, Tagalog.
+  /\b(?:ignoruj|ignorera|glöm|strunta i|bortse från|ignorer|glem|se bort fra|zapomeň na|zapomeň|nevšímej si|ignorujte|ignoră|ignorați|uită|hagyd figyelmen kívül|felejtsd el|ohita|unohda|puuza|sahau|huwag pansinin|kalimutan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instruktioner|instruktionerna|instruktionerne|instruksjoner|instruksjonene|instruktion|regler|reglerna|reglene|reglerne|anvisningar|anvisningarna|pokyny|instrukce|pravidla|instrucțiunile|instrucțiuni|regulile|utasításokat|utasítást|szabályokat|ohjeet|ohjeita|säännöt|maagizo|maelekezo|sheria|tagubilin|utos|panuto)(?![a-z\u00e0-\u024f])/gi,
   // Russian, Ukrainian.
   /(?:игнорируй|проигнорируй|игнорируйте|забудь|забудьте|отбрось|не обращай внимания на|ігноруй)\s+(?:[^\s.!?]+\s+){0,4}?(?:инструкци|правил|указани|команд|установк|інструкці|вказівк)/gi,
   // Chinese, Japanese, Korean: no spaces, so a bounded character gap.
@@ -67,6 +69,8 @@ const OVERRIDE: readonly RegExp[] = [
   /(?:지시|지침|명령|규칙|프롬프트)[^.!?\n]{0,12}?(?:무시|잊어)/g,
   // Arabic, Hindi.
   /(?:تجاهل|انس|أهمل|تخطى)\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
+  // Greek, Hebrew, Persian (object first), Thai.
+  /(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε)[^.\n]{0,30}?(?:οδηγίες|κανόνες|εντολές)|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.\n]{0,30}?(?:הוראות|ההוראות|הכללים|ההנחיות)|(?:دستورالعمل|دستورات|قوانین)[^.\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^\n]{0,30}?(?:คำสั่ง|คำแนะนำ|กฎ)/gi,
   /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)/g,
 ];
 
@@ -81,26 +85,41 @@ const PERSONA: readonly RegExp[] = [
   /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
   // "two" and "both" lead a word-started alternative; the digit is its own (scanned) alternative.
   /\b(?:two|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b|\b2 (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
+  // Refusal suppression: two or more of the model's ways out closed at once ("do not apologise,
+  // no disclaimers, never say you can't"). One alone is a style wish ("no need to apologise").
+  /\b(?:do not|don't|never|no|without|must not|avoid)\s+(?:[^\s.!?]+\s+){0,2}?(?:apologi[sz]e|apologies|disclaimers?|warnings?|caveats?|refuse|refusals?)\b[^\n]{1,120}?\b(?:apologi[sz]e|apologies|disclaimers?|warnings?|caveats?|refuse|refusals?|polic(?:y|ies)|can(?:no|')t|unable)\b/gi,
+  // The rules declared gone: "the safety rules were removed in the last update".
+  /\b(?:safety|content|ethical|moral|your|ai)\s+(?:[^\s.!?]+\s+)?(?:restrictions|filters|rules|guidelines|safeguards|limitations|guardrails)\s+(?:have\s+been\s+|were\s+|are\s+(?:now\s+)?)?(?:removed|lifted|disabled|turned off|switched off|deactivated|suspended)\b/gi,
+  // "Developer mode" in other languages.
+  /\b(?:modo|mode|modalità|modalita)\s+(?:de\s+|del\s+)?(?:desarrollador|développeur|developpeur|sviluppatore|desenvolvedor|programador|dios|dieu)\b|\b(?:entwicklermodus|ontwikkelaarsmodus)\b/gi,
   /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
   // Multilingual "without restrictions/censorship".
-  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)\b/gi,
-  /без\s+(?:[^\s.!?]+\s+){0,2}?(?:ограничений|цензуры|фильтров|правил|морали|обмежень|цензури)/gi,
-  /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)/g,
+  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)(?![a-z\u00e0-\u024f])/gi,
+  /\b(?:utan|uden|uten|fără|ilman|bila|walang)\s+(?:[^\s.!?]+\s+){0,2}?(?:begränsningar|begrænsninger|begrensninger|regler|filter|filtre|censur|sensur|restricții|reguli|limite|cenzură|rajoituksia|sääntöjä|sensuuria|vikwazo|sheria|mipaka|limitasyon|patakaran)(?![a-z\u00e0-\u024f])|\b(?:kısıtlamasız|sınırsız|sansürsüz|filtresiz|utvecklarläge|udviklertilstand|utviklermodus|kehittäjätila)\b|\b(?:korlátozások|szabályok|cenzúra)\s+nélkül\b|\bgeliştirici mod|\brežim vývojáře\b|\bvývojářský režim\b|\btryb (?:dewelopera|programisty)\b|\bmode pengembang\b|\bchế độ nhà phát triển\b|\bbez (?:omezení|pravidel|cenzury|filtrů)(?![a-z\u00e0-\u024f])/gi,
+  /без\s+(?:[^\s.!?]+\s+){0,2}?(?:ограничений|цензуры|фильтров|правил|морали|обмежень|цензури)|режим[\u0430-\u044f\u0451]{0,3}\s+(?:разработчика|розробника)|нет (?:никаких |у тебя )?(?:правил|ограничений|запретов)|не (?:следуешь|подчиняешься|соблюдаешь) (?:никаким )?правилам|(?:ограничения|фильтры|правила)\s+(?:были\s+)?(?:сняты|отключены|удалены)/gi,
+  /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)|开发者模式|開發者模式|越狱模式|開発者モード|개발자 모드|不(?:遵守|遵循)(?:任何)?(?:规则|規則|限制)/g,
+  /(?:규칙|제한|제약|검열)[도이을은]?\s*(?:없|따르지 않|무시)|(?:ルール|規則)(?:に縛られない|を守らない|が一切ない|のない)/g,
+  // Arabic, Hindi, Hebrew, Greek, Persian, Thai.
+  /وضع المطور|(?:بدون|دون|بلا|لا توجد لديك|ليس لديك|لا تملك) (?:أي )?(?:قيود|قواعد|حدود|رقابة|فلاتر)|डेवलपर मोड|(?:बिना|कोई भी) (?:किसी )?(?:प्रतिबंध|नियम|सीमा|सेंसर)|מצב מפתח|ללא (?:הגבלות|כללים|צנזורה)|λειτουργία προγραμματιστή|χωρίς (?:περιορισμούς|κανόνες|λογοκρισία)|بدون (?:محدودیت|قانون|سانسور)|โหมดนักพัฒนา|ไม่มี(?:ข้อจำกัด|กฎ)/g,
   /(?:制限|検閲|フィルター|倫理)(?:なし|のない|を無視|を受けない|から解放)/g,
   /(?:제한|검열|필터|윤리)(?:\s*없이|이\s*없는|없는|을\s*무시)/g,
 ];
 
 const EXTRACTION: readonly RegExp[] = [
-  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summarise|summarize|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|(?:your|the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
+  /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summarise|summarize|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|your (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|(?:the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)(?!\s+(?:of|for|in|on|about|at)\b)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
   /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/gi,
   /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/gi,
   /\b(?:muestra|muéstrame|revela|repite|dime|dame|imprime|mostra|mostre|rivela|ripeti|dimmi|dammi|affiche|révèle|répète|montre|montre-moi|dis-moi|donne-moi|donnez-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
+  /(?<=^|[\s"'“(])(?:řekni|áruld el|írd ki)\s+(?:[^\s.!?]+\s+){0,4}?(?:heslo|jelszót|systémový prompt|rendszerpromptot|pokyny|utasításaidat)(?![a-z\u00e0-\u024f])|\b(?:skriv ut|visa|berätta|vis|fortæl|fortell|ukaž|vypiš|pokaż|podaj|wypisz|powiedz|göster|söyle|yazdır|tampilkan|tunjukkan|beritahu|sebutkan|hiển thị|cho tôi biết|in ra|mutasd|näytä|kerro|tulosta|arată-mi|arată|spune-mi|afișează|onyesha|niambie|ipakita|sabihin)\s+(?:[^\s.!?]+\s+){0,4}?(?:systemprompt|systemprompten|systemmeddelandet|systeminstruktionerna|lösenordet|lösenord|adgangskoden|passordet|systémový prompt|heslo|hasło|prompt systemowy|sistem istemini|sistem mesajını|şifreyi|parolayı|prompt sistem|kata sandi|lời nhắc hệ thống|mật khẩu|rendszerpromptot|jelszót|järjestelmäkehotteesi|salasanan|promptul de sistem|parola|nenosiri|instruktioner|pokyny|instrukcje|talimatlarını|instruksi|utasításaidat|ohjeesi|instrucțiunile|maagizo)(?![a-z\u00e0-\u024f])/gi,
+  // Turkish puts the verb last.
+  /\b(?:sistem (?:istemini|mesajını|talimatlarını|komutunu)|gizli (?:talimatlarını|şifreyi|kuralları)|şifreyi|parolayı|talimatlarını)\s+(?:[^\s.!?]+\s+){0,2}?(?:göster|söyle|yaz|tekrarla|paylaş|ver)/gi,
   /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
   // Chinese, Japanese, Korean: the secret together with a verb of showing or telling (a mention
   // alone is how people ask for help writing a system prompt or resetting a password).
-  /(?:输出|打印|显示|展示|告诉我|说出|透露|泄露|重复|复述|列出|给我看|發給我|发给我)[^。！？\n]{0,6}?(?:(?:系统|系統|初始)(?:提示[词詞]?|指令|设定|設定)|你的(?:提示词|提示詞|指令|设定|設定)|密码|密碼|口令)|(?:(?:系统|系統|初始)(?:提示[词詞]?|指令)|你的(?:提示词|指令|设定)|密码|密碼|口令)(?:是什么|是什麼|是啥)/g,
-  /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉)(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
-  /(?:시스템 프롬프트|초기 지시|비밀번호|암호)[를을은는]?\s*(?:그대로\s*|전부\s*|모두\s*)?(?:보여|알려|출력|공개|반복|말해)/g,
+  /(?:输出|打印|显示|展示|告诉我|说出|透露|泄露|重复|复述|列出|给我看|發給我|发给我)[^。！？\n]{0,6}?(?:(?:系统|系統|初始)(?:提示[词詞]?|指令|设定|設定)|你的(?:提示词|提示詞|指令|设定|設定)|密码|密碼|口令)|(?:(?:系统|系統|初始)(?:提示[词詞]?|指令)|你的(?:提示词|指令|设定)|密码|密碼|口令)(?:是什么|是什麼|是啥)|(?:重复|重複|复述|複述|输出|輸出|打印|显示|顯示)[^。！？\n]{0,6}?(?:上面|以上|之前|前面|上述)的?(?:所有|全部)?(?:内容|內容|文字|文本|指令)/g,
+  /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉|上記の(?:内容|文章)|これまでの(?:内容|文章))(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
+  /(?:시스템 프롬프트|초기 지시|비밀번호|암호|위의 (?:내용|모든 내용|글))[를을은는]?\s*(?:그대로\s*|전부\s*|모두\s*)?(?:보여|알려|출력|공개|반복|말해)/g,
+  /(?:اعرض|أظهر|اكتب|أخبرني|اطبع)[^.\n]{0,20}?(?:موجه النظام|تعليمات النظام|التعليمات السرية|كلمة المرور|كلمة السر)|(?:सिस्टम प्रॉम्प्ट|पासवर्ड|निर्देश)[^।\n]{0,20}?(?:दिखाएँ|दिखाओ|बताओ|बताएं|लिखो)|(?:δείξε|πες μου|γράψε)[^.\n]{0,20}?(?:οδηγίες συστήματος|κωδικό|συνθηματικό)|(?:הצג|הראה|תגיד לי|כתוב)[^.\n]{0,20}?(?:הנחיות המערכת|הסיסמה|פרומפט המערכת)|(?:แสดง|บอก)[^\n]{0,20}?(?:พรอมต์ระบบ|รหัสผ่าน|คำสั่งระบบ)|(?:پرامپت سیستم|رمز عبور|دستورالعمل\u200c?های سیستم)[^.\n]{0,20}?(?:نشان بده|بگو|بنویس)/gi,
   // Indirect routes to the same secret: asking to see it, to finish its first sentence, to encode
   // it, to print it from code, or for what the model must not say.
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
@@ -108,6 +127,9 @@ const EXTRACTION: readonly RegExp[] = [
   /\bwhat are you (?:not )?(?:supposed|allowed|permitted) (?:not )?to (?:tell|say|reveal|share|disclose)\b/gi,
   /\b(?:encode|translate|convert)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
   /\b(?:rot13|base64)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
+  // The secret in a shape an output filter misses: reversed, letter by letter, encoded, acrostic.
+  /\b(?:spell|write|say|give|type|print|list|encode|translate|reverse|tell)\s+(?:[^\s.!?]+\s+){0,3}?(?:password|passphrase|passcode|secret word|secret key|secret code|hidden word|access code)\b[^\n.]{1,60}?\b(?:backwards?|reversed|letter by letter|each letter|every letter|one letter|per line|spaces? between|dash(?:es)? between|base64|hex|morse|pig latin|first (?:and|or) last letter)\b/gi,
+  /\b(?:first|initial) letters?\b[^\n.]{1,60}?\bspell\s+(?:out\s+)?(?:the |your |my )?(?:password|passphrase|passcode|secret word|secret|hidden word|access code)\b/gi,
   /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
   /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt)\b/gi,
 ];
