@@ -76,7 +76,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'talimatları kuralları yönergeleri komutları earlier previous prior above old original preceding initial ' +
     'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
     'yukarıdaki önceki yeni ne no haz non esquece ignorera glöm strunta bortse ignorer glem se zapomeň ' +
-    'nevšímej ignorujte ignoră ignorați uită hagyd felejtsd ohita unohda puuza sahau huwag kalimutan',
+    'nevšímej ignorujte ignoră ignorați uită hagyd felejtsd ohita unohda puuza sahau huwag kalimutan nueva ' +
+    'nuevas nouvelle nouvelles neue nuova nuove nova novas nieuwe nya nye nowe nowa',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -90,7 +91,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'disclaimers warning warnings caveat caveats refusal refusals guardrails modo modalità modalita ' +
     'entwicklermodus ontwikkelaarsmodus utan uden uten fără ilman bila walang kısıtlamasız sınırsız ' +
     'sansürsüz filtresiz utvecklarläge udviklertilstand utviklermodus kehittäjätila korlátozások szabályok ' +
-    'cenzúra geliştirici režim vývojářský tryb pengembang chế bez',
+    'cenzúra geliştirici režim vývojářský tryb pengembang chế bez aucune aucun ninguna ningún ninguno ' +
+    'nessuna nessun nenhuma nenhum keine keinerlei geen inga hiçbir',
   'injection.system_prompt_extraction':
     'prompt preprompt message instructions rules guidelines directives configuration setup above before ' +
     'prior password key code begin start told systemprompt system instrucciones istruzioni anweisungen ' +

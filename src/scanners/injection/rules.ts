@@ -46,6 +46,7 @@ const OVERRIDE: readonly RegExp[] = [
   /\byour (?:new|real|actual|true|only|next) (?:task|job|goal|mission|assignment|objective|purpose|instructions?) (?:is|are|now)\b/gi,
   // Spanish, French, German, Italian, Portuguese, Dutch, Turkish: "everything above" and "your new task".
   /\b(?:todo|tudo|alles|tutto|tout)\s+(?:(?:lo|o|ce|ciò)\s+)?(?:anterior|acima|hierboven|oben|sopra|précède|que (?:foi|se) (?:dito|escribió|dijo) antes|qui précède|che precede)\b/gi,
+  /\b(?:nueva|nuevas|nouvelle|nouvelles|neue|nuova|nuove|nova|novas|nieuwe|nya|nye|nowe|nowa|yeni) (?:instrucción|instrucciones|instruction|instructions|anweisung|anweisungen|istruzione|istruzioni|instrução|instruções|instructie|instructies|instruktioner|instruktion|instrukcja|instrukcje|talimat|talimatlar)\b[^:\n]{0,40}[:：]/gi,
   /\b(?:tu|sua|ta|deine|il tuo|je|la tua|tua|votre) (?:nueva|nova|nouvelle|neue|nuovo|nuova|nieuwe|verdadera|verdadeira|vraie|echte|vera) (?:tarea|tarefa|tâche|mission|misión|missão|aufgabe|compito|opdracht|taak|missione)\b/gi,
   /\b(?:yukarıdaki|önceki)\s+(?:[^\s.!?]+\s+){0,2}?(?:unut|geçersiz|yok say)/gi,
   /\byeni görevin\b/gi,
@@ -96,6 +97,11 @@ const PERSONA: readonly RegExp[] = [
   // Multilingual "without restrictions/censorship".
   /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)(?![a-z\u00e0-\u024f])/gi,
   /\b(?:utan|uden|uten|fără|ilman|bila|walang)\s+(?:[^\s.!?]+\s+){0,2}?(?:begränsningar|begrænsninger|begrensninger|regler|filter|filtre|censur|sensur|restricții|reguli|limite|cenzură|rajoituksia|sääntöjä|sensuuria|vikwazo|sheria|mipaka|limitasyon|patakaran)(?![a-z\u00e0-\u024f])|\b(?:kısıtlamasız|sınırsız|sansürsüz|filtresiz|utvecklarläge|udviklertilstand|utviklermodus|kehittäjätila)\b|\b(?:korlátozások|szabályok|cenzúra)\s+nélkül\b|\bgeliştirici mod|\brežim vývojáře\b|\bvývojářský režim\b|\btryb (?:dewelopera|programisty)\b|\bmode pengembang\b|\bbez (?:omezení|pravidel|cenzury|filtrů)(?![a-z\u00e0-\u024f])/gi,
+  // "Respects no rule": a verb of following, then a negative determiner before the rules (French,
+  // Spanish, Italian, Portuguese, German, Dutch, Swedish), and Turkish with the verb last.
+  /(?<=\b(?:respecte|respectes|respectez|suit|suis|respeta|respetas|sigue|sigues|obedece|rispetta|rispetti|segue|segui|respeita|befolgt|befolgst|folgt|folgst|kennt|kennst|hat|hast|volgt|heeft|kent|följer|har)\s{1,4}(?:(?:du|tu|jij|je)\s{1,4})?)(?:aucune|aucun|ninguna|ningún|ninguno|nessuna|nessun|nenhuma|nenhum|keine|keinerlei|geen|inga)\s+(?:règle|règles|restriction|restrictions|limite|limites|censure|regla|reglas|restricción|restricciones|límite|límites|censura|regola|regole|restrizione|restrizioni|regra|regras|restrição|restrições|regel|regeln|einschränkung|einschränkungen|grenzen|zensur|regels|beperkingen|regler|begränsningar|kural|kurala|kuralı|kısıtlama|sınır|sansür)\b/gi,
+  /\b(?:keine|keinerlei) (?:regeln|einschränkungen|grenzen) (?:mehr )?(?:befolgt|befolgst|kennt|kennst|beachtet|beachtest)\b/gi,
+  /\bhiçbir (?:kurala|kurallara|kısıtlamaya|sınıra) (?:uymayan|uymaz|uymuyorsun|bağlı olmayan|bağlı değilsin)/gi,
   /без\s+(?:[^\s.!?]+\s+){0,2}?(?:ограничений|цензуры|фильтров|правил|морали|обмежень|цензури)|режим[\u0430-\u044f\u0451]{0,3}\s+(?:разработчика|розробника)|нет (?:никаких |у тебя )?(?:правил|ограничений|запретов)|не (?:следуешь|подчиняешься|соблюдаешь) (?:никаким )?правилам|(?:ограничения|фильтры|правила)\s+(?:были\s+)?(?:сняты|отключены|удалены)/gi,
   /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)|开发者模式|開發者模式|越狱模式|開発者モード|개발자 모드|不(?:遵守|遵循)(?:任何)?(?:规则|規則|限制)/g,
   /(?:규칙|제한|제약|검열)[도이을은]?\s*(?:없|따르지 않|무시)|(?:ルール|規則)(?:に縛られない|を守らない|が一切ない|のない)/g,
