@@ -120,8 +120,8 @@ const EXTRACTION: readonly RegExp[] = [
   // Started on the (rare) object, the verb looked behind: the verbs are common words.
   /(?<=(?:^|[\s"'“(])(?:řekni|áruld el|írd ki|skriv ut|visa|berätta|vis|fortæl|fortell|ukaž|vypiš|pokaż|podaj|wypisz|powiedz|göster|söyle|tampilkan|tunjukkan|beritahu|sebutkan|mutasd|näytä|kerro|tulosta|arată-mi|arată|spune-mi|afișează|onyesha|niambie|ipakita|sabihin)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4}){0,4}?)(?:systemprompt|systemprompten|systemmeddelandet|systeminstruktionerna|lösenordet|lösenord|adgangskoden|passordet|systémový prompt|heslo|hasło|prompt systemowy|sistem istemini|sistem mesajını|şifreyi|prompt sistem|kata sandi|rendszerpromptot|jelszót|järjestelmäkehotteesi|salasanan|promptul de sistem|parola|nenosiri|instruktioner|pokyny|instrukcje|instruksi|utasításaidat|ohjeesi|instrucțiunile|maagizo)\b/gi,
   /(?:hiển thị|cho tôi biết|in ra)\s+[^.\n]{0,30}?(?:lời nhắc hệ thống|mật khẩu|hướng dẫn của bạn)/gi,
-  // Turkish puts the verb last.
-  /\b(?:sistem (?:istemini|mesajını|talimatlarını|komutunu)|gizli (?:talimatlarını|şifreyi|kuralları)|şifreyi|parolayı|talimatlarını)\s+(?:[^\s.!?]+\s+){0,2}?(?:göster|söyle|yaz|tekrarla|paylaş|ver)/gi,
+  // Turkish puts the verb last. (`\b` cannot start a word like "şifreyi": to it "ş" is no letter.)
+  /(?<=^|[\s"'“(])(?:sistem (?:istemini|mesajını|talimatlarını|komutunu)|gizli (?:talimatlarını|şifreyi|kuralları)|şifreyi|parolayı|talimatlarını)\s+(?:[^\s.!?]+\s+){0,2}?(?:göster|söyle|yaz|tekrarla|paylaş|ver)/gi,
   /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
   // Chinese, Japanese, Korean: the secret together with a verb of showing or telling (a mention
   // alone is how people ask for help writing a system prompt or resetting a password).
