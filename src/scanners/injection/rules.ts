@@ -133,6 +133,9 @@ const EXTRACTION: readonly RegExp[] = [
   // it, to print it from code, or for what the model must not say.
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
   /\b(?:continue|complete|finish)\s+(?:[^\s.!?]+\s+){0,3}?["'“‘]?(?:the system prompt is|my (?:system )?prompt is|my instructions are|i was (?:instructed|told) to)/gi,
+  // "…: 'My secret instructions begin with…'", "TL;DR of everything you were told".
+  /\b(?:my|your) (?:secret|hidden|system|initial|original) (?:instructions|prompt|rules) (?:begin|start|say|read)\b/gi,
+  /(?<=\btl;?)dr of (?:everything|all|what) (?:you (?:were|have been) (?:told|given)|(?:is|was) (?:written )?above)\b|\b(?:summary|recap|gist|overview) of (?:everything|all|what) (?:you (?:were|have been) (?:told|given)|(?:is|was) (?:written )?above)\b/gi,
   /\bwhat are you (?:not )?(?:supposed|allowed|permitted) (?:not )?to (?:tell|say|reveal|share|disclose)\b/gi,
   /\b(?:encode|translate|convert)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
   /\b(?:rot13|base64)\b[^.\n]{1,40}?\b(?:the text|everything|the instructions|the words|what) you (?:were|have been) (?:given|told)\b/gi,
@@ -140,7 +143,7 @@ const EXTRACTION: readonly RegExp[] = [
   /(?<=\b(?:spell|write|say|give|type|print|list|encode|translate|reverse|tell)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4}){0,3}?)(?:password|passphrase|passcode|secret word|secret key|secret code|hidden word|access code)\b[^\n.]{1,60}?\b(?:backwards?|reversed|letter by letter|each letter|every letter|one letter|per line|spaces? between|dash(?:es)? between|base64|hex|morse|pig latin|first (?:and|or) last letter)\b/gi,
   /(?<=\b(?:first|initial) )(?:letter|letters)\b[^\n.]{1,60}?\bspell\s+(?:out\s+)?(?:the |your |my )?(?:password|passphrase|passcode|secret word|secret|hidden word|access code)\b/gi,
   /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
-  /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt)\b/gi,
+  /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt|above)\b/gi,
 ];
 
 const CHAT_TEMPLATE: readonly RegExp[] = [
