@@ -151,8 +151,11 @@ interface Measured {
   readonly directRps: number;
   readonly cpuUs: number;
   readonly cpuStreamUs: number;
-  /** After warm-up, then after each of two rounds of 20k plain + 20k streamed requests. */
-  readonly rss: readonly [number, number, number];
+  /**
+   * After warm-up, after the first round's 20k plain and then its 20k streamed requests, and after
+   * a second round of both.
+   */
+  readonly rss: readonly [number, number, number, number];
 }
 
 async function measure(
@@ -195,10 +198,11 @@ async function measure(
     const seconds = await load(proxied, PLAIN, LOAD_REQUESTS, CONCURRENCY);
     let cpu1 = cpuSeconds(pid);
     const cpuUs = ((cpu1 - cpu0) / LOAD_REQUESTS) * 1e6;
+    const rssPlain = rssMb(pid);
     cpu0 = cpuSeconds(pid);
     await load(proxied, STREAMING, LOAD_REQUESTS, CONCURRENCY);
     cpu1 = cpuSeconds(pid);
-    const rssFirstRound = rssMb(pid);
+    const rssStream = rssMb(pid);
     // A second identical round: growth here, not in the first, would mean memory is not flat.
     await load(proxied, PLAIN, LOAD_REQUESTS, CONCURRENCY);
     await load(proxied, STREAMING, LOAD_REQUESTS, CONCURRENCY);
@@ -215,7 +219,7 @@ async function measure(
       directRps: LOAD_REQUESTS / 4 / directSeconds,
       cpuUs,
       cpuStreamUs: ((cpu1 - cpu0) / LOAD_REQUESTS) * 1e6,
-      rss: [rssBefore, rssFirstRound, rssMb(pid)],
+      rss: [rssBefore, rssPlain, rssStream, rssMb(pid)],
     };
   } finally {
     await direct.close();
@@ -238,7 +242,7 @@ export async function run(write: (line: string) => void): Promise<void> {
     );
     write('');
     write(
-      '                   direct p50 gateway p50  added p50 | direct p99 gateway p99  added p99 |   req/s (direct) | CPU µs/req plain stream | RSS MB warm → round 1 → round 2',
+      '                   direct p50 gateway p50  added p50 | direct p99 gateway p99  added p99 |   req/s (direct) | CPU µs/req plain stream | RSS MB warm → plain → stream → round 2',
     );
     for (const r of results) {
       write(
@@ -251,7 +255,7 @@ export async function run(write: (line: string) => void): Promise<void> {
     }
     const main = results[0]!;
     const added = main.gateway.p50 - main.direct.p50;
-    const rssGrowth = main.rss[2] - main.rss[1];
+    const rssGrowth = main.rss[3] - main.rss[2];
     write('');
     write(
       `targets (default policy): added p50 ${added.toFixed(3)} ms ≤ ${TARGETS.addedP50Ms} ms: ${verdict(added <= TARGETS.addedP50Ms)}`,
