@@ -9,4 +9,10 @@ if (major < 24) {
   );
   process.exit(1);
 }
+// Node keeps the type-stripped sources (and V8's code cache) on disk, keyed by content, Node version
+// and flags, so later starts never load its TypeScript stripper: about 28 MB less resident memory
+// for a long-running gateway (docs/gateway.md). NODE_COMPILE_CACHE picks the directory; otherwise
+// it is in the OS temp directory.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache();
 await import('../src/cli/main.ts');
