@@ -232,8 +232,13 @@ export interface WordScan {
   readonly hashes: Int32Array;
 }
 
-let scratchStarts = new Int32Array(1024);
-let scratchHashes = new Int32Array(1024);
+// Word starts and hashes are written straight into shared chunks and each scan gets views of its
+// part: no copy per scan, and no allocation but the views until a chunk is used up. A scan's part
+// is never written again, so every scan stays valid however many texts are scanned after it.
+const CHUNK = 1 << 16;
+let startsChunk = new Int32Array(CHUNK);
+let hashesChunk = new Int32Array(CHUNK);
+let chunkUsed = 0;
 
 /** How much of the text the letter counts look at. */
 export const LETTER_SAMPLE = 2000;
@@ -246,10 +251,16 @@ export function scanWords(text: string): WordScan {
   let foreign = false;
   let mixedWord = false;
   const n = text.length;
-  if (scratchStarts.length < (n >> 1) + 1) {
-    scratchStarts = new Int32Array((n >> 1) + 1);
-    scratchHashes = new Int32Array((n >> 1) + 1);
+  // Words are at least one letter and a separator long.
+  const capacity = (n >> 1) + 1;
+  if (chunkUsed + capacity > startsChunk.length) {
+    startsChunk = new Int32Array(Math.max(CHUNK, capacity));
+    hashesChunk = new Int32Array(Math.max(CHUNK, capacity));
+    chunkUsed = 0;
   }
+  const base = chunkUsed;
+  const starts = startsChunk;
+  const hashes = hashesChunk;
   let asciiLetters = 0;
   let otherLetters = 0;
   let tokenLength = 0;
@@ -287,8 +298,8 @@ export function scanWords(text: string): WordScan {
         mixedWord = true;
         mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
       }
-      scratchStarts[words] = start;
-      scratchHashes[words] = h | 0;
+      starts[base + words] = start;
+      hashes[base + words] = h | 0;
       words++;
       const bits = anchorBits(h | 0);
       if (bits !== 0) {
@@ -316,6 +327,7 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS | SCRIPT_ANCHORS;
+  chunkUsed = base + words;
   return {
     mask,
     words,
@@ -325,7 +337,7 @@ export function scanWords(text: string): WordScan {
     asciiLetters,
     otherLetters,
     shortTokenRun,
-    starts: scratchStarts.slice(0, words),
-    hashes: scratchHashes.slice(0, words),
+    starts: starts.subarray(base, base + words),
+    hashes: hashes.subarray(base, base + words),
   };
 }

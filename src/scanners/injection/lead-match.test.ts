@@ -117,3 +117,16 @@ test('the word scan flags other scripts and sets the anchor bits of the words it
   assert.deepEqual([...latin.starts], [0, 7, 14]);
   assert.equal(scanWords('Привет, как дела?').foreign, true);
 });
+
+test('a word scan keeps its word starts and hashes however many texts are scanned after it', () => {
+  const first = scanWords('Please ignore this.');
+  const starts = [...first.starts];
+  const hashes = [...first.hashes];
+  assert.deepEqual(hashes, ['please', 'ignore', 'this'].map(hashWord));
+  // Enough texts to use up the arrays the scans share, and one longer than they are.
+  for (let i = 0; i < 3000; i++) scanWords(`Another text, number ${i}, with a few more words in it.`);
+  const long = scanWords('x '.repeat(100000));
+  assert.equal(long.words, 100000);
+  assert.deepEqual([...first.starts], starts);
+  assert.deepEqual([...first.hashes], hashes);
+});
