@@ -70,6 +70,18 @@ test('a scanned pattern is skipped only where its required character is absent',
     );
 });
 
+test('a scanned pattern that can match empty moves on as matchAll does, by code point with the u flag', () => {
+  const text = 'a😀b😀😀c';
+  for (const pattern of [/x*/g, /x*/gu, /😀*/gu]) {
+    const matcher = new LeadPatterns([{ group: 0, pattern }]);
+    assert.deepEqual(
+      matcher.match(text, scanWords(text), () => true, 100),
+      [...text.matchAll(pattern)].map((m) => ({ group: 0, start: m.index, end: m.index + m[0].length })),
+      String(pattern),
+    );
+  }
+});
+
 test('sticky matching at lead words finds the same hits as scanning the text', () => {
   const patterns = [
     { group: 0, pattern: /\b(?:ignore|forget)\s+(?:\S+\s+){0,2}?rules\b|(?:^|\.\s+)note\s*:/gim },

@@ -218,6 +218,15 @@ export function requiredCharacter(alt: string): string | undefined {
   return undefined;
 }
 
+/** Where a global scan goes on after an empty match at `index`: the next character, as `matchAll` does. */
+function afterEmptyMatch(text: string, index: number, regex: RegExp): number {
+  const unicode = regex.unicode || regex.unicodeSets;
+  const high = text.charCodeAt(index);
+  const low = text.charCodeAt(index + 1);
+  const pair = high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+  return index + (unicode && pair ? 2 : 1);
+}
+
 function holdsAny(text: string, characters: readonly string[]): boolean {
   for (const c of characters) if (text.includes(c)) return true;
   return false;
@@ -363,11 +372,13 @@ export class LeadPatterns {
     for (const { group, regex, foreignOnly, needs } of this.scanned) {
       if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
       if (needs !== undefined && !holdsAny(text, needs)) continue;
+      // `exec` on the pattern itself: `matchAll` would copy the regex on every call.
       regex.lastIndex = 0;
-      let n = 0;
-      for (const m of text.matchAll(regex)) {
-        if (n++ >= limit) break;
+      for (let n = 0; n < limit; n++) {
+        const m = regex.exec(text);
+        if (m === null) break;
         hits.push({ group, start: m.index, end: m.index + m[0].length });
+        if (m[0].length === 0) regex.lastIndex = afterEmptyMatch(text, m.index, regex);
       }
     }
     return hits.sort((a, b) => a.group - b.group || a.start - b.start);
