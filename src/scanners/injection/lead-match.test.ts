@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANCHOR_BITS, hashWord, scanWords } from './anchors.ts';
-import { LeadPatterns, leadWords, requiredCharacter, topLevelAlternatives } from './lead-match.ts';
+import {
+  ANY_LETTER,
+  LeadPatterns,
+  leadWords,
+  nextWordLetters,
+  requiredCharacter,
+  topLevelAlternatives,
+} from './lead-match.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
 
 test('top-level alternatives ignore bars inside groups and classes', () => {
@@ -30,6 +37,40 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.deepEqual(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+){0,2}?\\s+must'), ['ai', 'bot']);
   assert.equal(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+)?s'), undefined);
   assert.equal(leadWords('\\b(?:ai|bot)(?:s|\\s+x)'), undefined);
+});
+
+/** The letter mask of `letters` (bit 0 for "a"). */
+function mask(letters: string): number {
+  let m = 0;
+  for (const c of letters) m |= 1 << (c.charCodeAt(0) - 97);
+  return m;
+}
+
+test('the word after a lead word and a space is known by its first letters, or not at all', () => {
+  assert.equal(nextWordLetters('\\byou are (?:now|no longer)\\b', 'you'), mask('a'));
+  assert.equal(nextWordLetters('\\b(?:set aside|put aside|ignore)\\s+x', 'set'), mask('a'));
+  assert.equal(nextWordLetters('\\b(?:free (?:of|from)|frei von)', 'free'), mask('of'));
+  assert.equal(nextWordLetters("\\b(?:don't|do not) follow", 'do'), mask('n'));
+  // A bare word in a group: the group's continuation follows it; an optional group adds what follows it.
+  assert.equal(nextWordLetters('\\b(?:hi|hey) There', 'hi'), mask('t'));
+  assert.equal(
+    nextWordLetters('\\b(?:the|those) (?:(?:previous|first) )?(?:rules|notes)', 'the'),
+    mask('pfrn'),
+  );
+  assert.equal(nextWordLetters('(?<=^|\\s)my (?:own )?notes', 'my'), mask('on'));
+  // Anything else may come first: no filter.
+  for (const [alt, lead] of [
+    ["\\b(?:don't|do not) follow", 'don'],
+    ['\\b(?:set aside|ignore)\\s+x', 'ignore'],
+    ['\\bai [a-z]+', 'ai'],
+    ['\\bai x?y', 'ai'],
+    ['\\bai  ?x', 'ai'],
+    ['\\bai (?:x|y)?', 'ai'],
+    ['\\bai (?:x|\\d)', 'ai'],
+    ['\\bai é', 'ai'],
+    ['\\bai', 'ai'],
+  ] as const)
+    assert.equal(nextWordLetters(alt, lead), ANY_LETTER, alt);
 });
 
 test('a compiled set knows which word hashes lead an alternative', () => {
@@ -80,6 +121,27 @@ test('a scanned pattern that can match empty moves on as matchAll does, by code 
       String(pattern),
     );
   }
+});
+
+test('alternatives skipped for the first letter of the next word are the ones that cannot match there', () => {
+  const patterns = [
+    { group: 0, pattern: /\byou are (?:now|no longer)\b|\b(?:the|those) (?:(?:previous|first) )?rules\b/gi },
+    { group: 1, pattern: /\b(?:set aside|put aside) (?:your|the) rules\b/g },
+  ];
+  const matcher = new LeadPatterns(patterns);
+  const text =
+    'You ARE now free. you are not. You are  now. The rules, THOSE FIRST RULES, the other rules, ' +
+    'the previous rules; set aside your rules, Set aside the rules, set aside Your rules, you are';
+  const expected = patterns
+    .flatMap(({ group, pattern }) =>
+      [...text.matchAll(pattern)].map((m) => ({ group, start: m.index, end: m.index + m[0].length })),
+    )
+    .sort((a, b) => a.group - b.group || a.start - b.start);
+  assert.equal(expected.length, 6);
+  assert.deepEqual(
+    matcher.match(text, scanWords(text), () => true, 8),
+    expected,
+  );
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {

@@ -115,20 +115,23 @@ function firstWord(alt: string): string | undefined {
   return alt.slice(0, i).toLowerCase();
 }
 
+/** `alt` after its leading `\\b` or lookbehind, or undefined when it has neither. */
+function afterWordStart(alt: string): string | undefined {
+  if (alt.startsWith('\\b')) return alt.slice(2);
+  if (!alt.startsWith('(?<=')) return undefined;
+  // A leading lookbehind (written to require a line start, punctuation or space before the word)
+  // only checks what precedes the word: skip it.
+  const end = groupEnd(alt, 0);
+  return end < 0 ? undefined : alt.slice(end);
+}
+
 /**
  * The words one of which a match of `alt` must start with, or undefined when the alternative does
  * not start with `\b` and a plain word (or a group of alternatives that each start with one).
  */
 export function leadWords(alt: string): string[] | undefined {
-  let rest: string;
-  if (alt.startsWith('\\b')) rest = alt.slice(2);
-  else if (alt.startsWith('(?<=')) {
-    // A leading lookbehind (written to require a line start, punctuation or space before the
-    // word) only checks what precedes the word: skip it.
-    const end = groupEnd(alt, 0);
-    if (end < 0) return undefined;
-    rest = alt.slice(end);
-  } else return undefined;
+  const rest = afterWordStart(alt);
+  if (rest === undefined) return undefined;
   if (!rest.startsWith('(?:')) {
     const word = firstWord(rest);
     return word === undefined ? undefined : [word];
@@ -146,6 +149,72 @@ export function leadWords(alt: string): string[] | undefined {
     words.push(word);
   }
   return words;
+}
+
+/** A letter mask that rules nothing out (see `firstLetters`). */
+export const ANY_LETTER = -1;
+
+/** Where the source goes on after the quantifier (if any, lazy or not) at `i`. */
+function afterQuantifier(source: string, i: number): number {
+  const q = source[i];
+  let after = i;
+  if (q === '?' || q === '*' || q === '+') after = i + 1;
+  else if (q === '{') after = source.indexOf('}', i) + 1;
+  return after > i && source[after] === '?' ? after + 1 : after;
+}
+
+/**
+ * The ASCII letters, as a mask (bit 0 for "a", either case), one of which every match of `source`
+ * from `i` starts with; `ANY_LETTER` when a match may start with anything else (a class, an
+ * escape, another character, an optional letter, or nothing).
+ */
+function firstLetters(source: string, i: number): number {
+  if (source.startsWith('(?:', i)) {
+    const end = groupEnd(source, i);
+    if (end < 0) return ANY_LETTER;
+    let letters = 0;
+    for (const inner of topLevelAlternatives(source.slice(i + 3, end - 1))) letters |= firstLetters(inner, 0);
+    // A group that may be skipped: what follows it may come first.
+    const q = source[end];
+    if (q === '?' || q === '*' || source.startsWith('{0', end))
+      letters |= firstLetters(source, afterQuantifier(source, end));
+    return letters;
+  }
+  const c = source.charCodeAt(i);
+  const folded = c | 32;
+  const next = source[i + 1];
+  if (
+    c >= 128 ||
+    folded < 97 ||
+    folded > 122 ||
+    next === '?' ||
+    next === '*' ||
+    source.startsWith('{0', i + 1)
+  )
+    return ANY_LETTER;
+  return 1 << (folded - 97);
+}
+
+/**
+ * The first letters (see `firstLetters`) of the word that follows `lead` and one space in every
+ * match of `alt` that `lead` leads (a word of `leadWords(alt)`); `ANY_LETTER` when a match may go
+ * on otherwise.
+ */
+export function nextWordLetters(alt: string, lead: string): number {
+  const rest = afterWordStart(alt) ?? '';
+  const afterLead = (source: string, at: number): number =>
+    source[at] === ' ' && afterQuantifier(source, at + 1) === at + 1
+      ? firstLetters(source, at + 1)
+      : ANY_LETTER;
+  if (!rest.startsWith('(?:')) return afterLead(rest, lead.length);
+  const end = groupEnd(rest, 0);
+  let letters = 0;
+  for (const inner of topLevelAlternatives(rest.slice(3, end - 1))) {
+    if (firstWord(inner) !== lead) continue;
+    // A bare word ends where the group ends: what follows the group follows the word.
+    letters |= inner.length === lead.length ? afterLead(rest, end) : afterLead(inner, lead.length);
+  }
+  return letters;
 }
 
 /**
@@ -238,9 +307,16 @@ const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 const LEAD_FILTER_BITS = 14;
 const LEAD_FILTER_MASK = (1 << LEAD_FILTER_BITS) - 1;
 
+/** An alternative as led by one of its lead words. */
 interface Sticky {
   readonly group: number;
   readonly regex: RegExp;
+  /**
+   * Offset from the lead word's start of the next word's first letter, and the letters that can
+   * be (see `nextWordLetters`): the regex runs only where the text has one of them there.
+   */
+  readonly next: number;
+  readonly letters: number;
 }
 
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
@@ -283,12 +359,15 @@ export class LeadPatterns {
           rest.set(key, entry);
           continue;
         }
-        const index = this.sticky.length;
-        this.sticky.push({ group, regex: new RegExp(alt, `${flags}y`) });
+        const regex = new RegExp(alt, `${flags}y`);
+        // With the u or v flag, case-insensitive letters match some letters outside ASCII too.
+        const asciiLetters = !regex.unicode && !regex.unicodeSets;
         for (const word of new Set(leads)) {
+          const letters = asciiLetters ? nextWordLetters(alt, word) : ANY_LETTER;
           const h = hashWord(word);
           const list = byLead.get(h) ?? [];
-          list.push(index);
+          list.push(this.sticky.length);
+          this.sticky.push({ group, regex, next: word.length + 1, letters });
           byLead.set(h, list);
         }
       }
@@ -360,6 +439,11 @@ export class LeadPatterns {
         if (s === undefined) continue;
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
+          continue;
+        // Most lead words of a text are followed by a word the alternative cannot continue with:
+        // one character read instead of a regex call.
+        const next = text.charCodeAt(at + s.next) | 32;
+        if (s.letters !== ANY_LETTER && (next < 97 || next > 122 || (s.letters & (1 << (next - 97))) === 0))
           continue;
         s.regex.lastIndex = at;
         const m = s.regex.exec(text);
