@@ -46,9 +46,12 @@ function mask(letters: string): number {
   return m;
 }
 
-test('the word after a lead word and a space is known by its first letters, or not at all', () => {
+test('the word after a lead word and white space is known by its first letters, or not at all', () => {
   assert.equal(nextWordLetters('\\byou are (?:now|no longer)\\b', 'you'), mask('a'));
   assert.equal(nextWordLetters('\\b(?:set aside|put aside|ignore)\\s+x', 'set'), mask('a'));
+  assert.equal(nextWordLetters('\\b(?:set aside|ignore)\\s+x', 'ignore'), mask('x'));
+  assert.equal(nextWordLetters('\\bignore\\s+?(?:the\\s+)?rules', 'ignore'), mask('tr'));
+  assert.equal(nextWordLetters('\\bignore\\srules', 'ignore'), mask('r'));
   assert.equal(nextWordLetters('\\b(?:free (?:of|from)|frei von)', 'free'), mask('of'));
   assert.equal(nextWordLetters("\\b(?:don't|do not) follow", 'do'), mask('n'));
   // A bare word in a group: the group's continuation follows it; an optional group adds what follows it.
@@ -61,7 +64,10 @@ test('the word after a lead word and a space is known by its first letters, or n
   // Anything else may come first: no filter.
   for (const [alt, lead] of [
     ["\\b(?:don't|do not) follow", 'don'],
-    ['\\b(?:set aside|ignore)\\s+x', 'ignore'],
+    ['\\bignore\\s+(?:[^\\s.]+\\s+){0,2}?rules', 'ignore'],
+    ['\\bignore\\s*rules', 'ignore'],
+    ['\\bignore\\s{1,2}rules', 'ignore'],
+    ['\\bignore,? rules', 'ignore'],
     ['\\bai [a-z]+', 'ai'],
     ['\\bai x?y', 'ai'],
     ['\\bai  ?x', 'ai'],
@@ -127,17 +133,19 @@ test('alternatives skipped for the first letter of the next word are the ones th
   const patterns = [
     { group: 0, pattern: /\byou are (?:now|no longer)\b|\b(?:the|those) (?:(?:previous|first) )?rules\b/gi },
     { group: 1, pattern: /\b(?:set aside|put aside) (?:your|the) rules\b/g },
+    { group: 2, pattern: /\b(?:ignore|skip)\s+(?:all\s+)?rules\b/gi },
   ];
   const matcher = new LeadPatterns(patterns);
   const text =
     'You ARE now free. you are not. You are  now. The rules, THOSE FIRST RULES, the other rules, ' +
-    'the previous rules; set aside your rules, Set aside the rules, set aside Your rules, you are';
+    'the previous rules; set aside your rules, Set aside the rules, set aside Your rules, you are. ' +
+    'Ignore\n\n  ALL rules; skip  rules, ignore, rules, ignore all the rules, skip 2 rules, ignore';
   const expected = patterns
     .flatMap(({ group, pattern }) =>
       [...text.matchAll(pattern)].map((m) => ({ group, start: m.index, end: m.index + m[0].length })),
     )
     .sort((a, b) => a.group - b.group || a.start - b.start);
-  assert.equal(expected.length, 6);
+  assert.equal(expected.length, 9);
   assert.deepEqual(
     matcher.match(text, scanWords(text), () => true, 8),
     expected,

@@ -196,16 +196,20 @@ function firstLetters(source: string, i: number): number {
 }
 
 /**
- * The first letters (see `firstLetters`) of the word that follows `lead` and one space in every
- * match of `alt` that `lead` leads (a word of `leadWords(alt)`); `ANY_LETTER` when a match may go
- * on otherwise.
+ * The first letters (see `firstLetters`) of the word that follows `lead` and white space (a space
+ * or `\\s`, once or more) in every match of `alt` that `lead` leads (a word of `leadWords(alt)`);
+ * `ANY_LETTER` when a match may go on otherwise. That word is the next one the word scan finds
+ * after the lead word: white space holds no letter.
  */
 export function nextWordLetters(alt: string, lead: string): number {
   const rest = afterWordStart(alt) ?? '';
-  const afterLead = (source: string, at: number): number =>
-    source[at] === ' ' && afterQuantifier(source, at + 1) === at + 1
-      ? firstLetters(source, at + 1)
-      : ANY_LETTER;
+  const afterLead = (source: string, at: number): number => {
+    const space = source[at] === ' ' ? at + 1 : source.startsWith('\\s', at) ? at + 2 : -1;
+    const q = source[space];
+    return space < 0 || q === '?' || q === '*' || q === '{'
+      ? ANY_LETTER
+      : firstLetters(source, afterQuantifier(source, space));
+  };
   if (!rest.startsWith('(?:')) return afterLead(rest, lead.length);
   const end = groupEnd(rest, 0);
   let letters = 0;
@@ -311,11 +315,7 @@ const LEAD_FILTER_MASK = (1 << LEAD_FILTER_BITS) - 1;
 interface Sticky {
   readonly group: number;
   readonly regex: RegExp;
-  /**
-   * Offset from the lead word's start of the next word's first letter, and the letters that can
-   * be (see `nextWordLetters`): the regex runs only where the text has one of them there.
-   */
-  readonly next: number;
+  /** Letters the next word can start with (see `nextWordLetters`): the regex runs only after one. */
   readonly letters: number;
 }
 
@@ -367,7 +367,7 @@ export class LeadPatterns {
           const h = hashWord(word);
           const list = byLead.get(h) ?? [];
           list.push(this.sticky.length);
-          this.sticky.push({ group, regex, next: word.length + 1, letters });
+          this.sticky.push({ group, regex, letters });
           byLead.set(h, list);
         }
       }
@@ -434,17 +434,18 @@ export class LeadPatterns {
       }
       if (list === undefined) continue;
       const at = starts[k] ?? 0;
+      // The first letter of the next word, as a bit of `Sticky.letters` (none past the last word):
+      // most lead words of a text are followed by a word the alternative cannot continue with,
+      // and one character read then replaces a regex call.
+      const next = k + 1 < count ? text.charCodeAt(starts[k + 1] ?? 0) | 32 : 0;
+      const nextBit = next >= 97 && next <= 122 ? 1 << (next - 97) : 0;
       for (const index of list) {
         const s = sticky[index];
         if (s === undefined) continue;
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
           continue;
-        // Most lead words of a text are followed by a word the alternative cannot continue with:
-        // one character read instead of a regex call.
-        const next = text.charCodeAt(at + s.next) | 32;
-        if (s.letters !== ANY_LETTER && (next < 97 || next > 122 || (s.letters & (1 << (next - 97))) === 0))
-          continue;
+        if (s.letters !== ANY_LETTER && (s.letters & nextBit) === 0) continue;
         s.regex.lastIndex = at;
         const m = s.regex.exec(text);
         if (m === null) continue;
