@@ -267,9 +267,11 @@ export function scanWords(text: string): WordScan {
   let shortTokens = 0;
   let shortTokenRun = 0;
   const units = codeUnits(text);
-  // One step past the end, as a space: the last word and token end there.
+  // A space one step past the end (`codeUnits` leaves room for it): the last word and token end
+  // there, and the loops need no end test per character.
+  units[n] = 32;
   for (let i = 0; i <= n; i++) {
-    let code = i < n ? (units[i] ?? 0) : 32;
+    let code = units[i] ?? 0;
     let letter = latinLetter(code);
     if (letter >= 0) {
       // A word, read to its end in a loop of its own (one mispredicted branch per word, not two).
@@ -285,7 +287,7 @@ export function scanWords(text: string): WordScan {
         }
         h = Math.imul(h ^ letter, FNV_PRIME);
         i++;
-        code = i < n ? (units[i] ?? 0) : 32;
+        code = units[i] ?? 0;
         letter = latinLetter(code);
       } while (letter >= 0);
       tokenLength += i - start;
