@@ -164,6 +164,7 @@ const levelWeights = new Float64Array(1 << LEVEL_BITS);
 /** Weights as a model file stores them: one level (a byte) per feature, and each level's weight. */
 export interface WeightLevels {
   readonly levels: Uint8Array;
+  /** 256 weights, by level. */
   readonly weights: Float64Array;
 }
 
@@ -240,6 +241,7 @@ export function scoreWindow(text: string, start: number, end: number, tally: Flo
   else scoreListed(text, start, end, stamp, textStart, tally, heldWeights);
 }
 
+/** The features of the window `scoreListed` scores, grown to the longest window seen. */
 let listed = new Int32Array(maxFeatures(1024));
 
 /** `scoreFeatures` for weights without levels: the features listed first, each weight read from `weights`. */
