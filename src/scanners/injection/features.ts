@@ -31,6 +31,10 @@ const ASCII_FOLD = Int32Array.from({ length: 128 }, (_, code) => {
   return code;
 });
 
+// The walks below read `fold(code) | 0`, and word characters as 1 or 0 from `ASCII_WORD` or
+// `wordChar`: a value whose type V8 does not know (a call's, a cached one) would otherwise make it
+// carry every character as a tagged number and test every word character with a full truthiness
+// check, in ASCII text too.
 const lowerCache = new Map<number, number>();
 function fold(code: number): number {
   let v = lowerCache.get(code);
@@ -41,6 +45,11 @@ function fold(code: number): number {
   }
   return v;
 }
+
+/** Per folded ASCII code: 1 for the word characters (letters and the folded digit `0`). */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) =>
+  (code >= 97 && code <= 122) || code === 48 ? 1 : 0,
+);
 
 function isWordChar(code: number): boolean {
   if (code < 128) return (code >= 97 && code <= 122) || code === 48;
@@ -90,7 +99,7 @@ export function extractFeatures(
     let c0 = 32;
     if (i < end) {
       const code = units[i] ?? 0;
-      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code);
+      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code) | 0;
     }
     if (c0 === 32 && c1 === 32) continue;
     // Character n-grams ending at this character (the leading/trailing space marks word edges).
@@ -115,7 +124,7 @@ export function extractFeatures(
     out[n++] = (h4 ^ (h4 >>> 15)) & MASK;
     out[n++] = (h5 ^ (h5 >>> 15)) & MASK;
     // Words: unigram on each word end, bigram with the previous word.
-    if (c0 < 128 ? (c0 >= 97 && c0 <= 122) || c0 === 48 : wordChar(c0)) {
+    if ((c0 < 128 ? (ASCII_WORD[c0] ?? 0) : wordChar(c0) ? 1 : 0) !== 0) {
       wordHash = Math.imul(wordHash ^ c0, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
@@ -302,6 +311,9 @@ function scoreFeatures(
   tally: Float64Array,
 ): void {
   const ownStamp = stamp << LEVEL_BITS;
+  // Int32 copies of the stamps: V8 keeps parameters tagged and would untag them at each feature.
+  const thisWindow = stamp | 0;
+  const textFirst = firstStamp | 0;
   let sum = 0;
   let count = 0;
   let textSum = tally[TALLY_TEXT_SUM] ?? 0;
@@ -319,7 +331,7 @@ function scoreFeatures(
     let c0 = 32;
     if (i < end) {
       const code = units[i] ?? 0;
-      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code);
+      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code) | 0;
     }
     if (c0 === 32 && c1 === 32) continue;
     let h = Math.imul(SEED_3 ^ c2, FNV_PRIME);
@@ -341,12 +353,12 @@ function scoreFeatures(
       const feature = (h ^ (h >>> 15)) & MASK;
       const cell = cells[feature] ?? 0;
       const seen = cell >> LEVEL_BITS;
-      if (seen !== stamp) {
+      if (seen !== thisWindow) {
         cells[feature] = ownStamp | (cell & LEVEL_MASK);
         const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const newInText = (seen - firstStamp) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
@@ -355,12 +367,12 @@ function scoreFeatures(
       const feature = (h4 ^ (h4 >>> 15)) & MASK;
       const cell = cells[feature] ?? 0;
       const seen = cell >> LEVEL_BITS;
-      if (seen !== stamp) {
+      if (seen !== thisWindow) {
         cells[feature] = ownStamp | (cell & LEVEL_MASK);
         const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const newInText = (seen - firstStamp) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
@@ -369,17 +381,17 @@ function scoreFeatures(
       const feature = (h5 ^ (h5 >>> 15)) & MASK;
       const cell = cells[feature] ?? 0;
       const seen = cell >> LEVEL_BITS;
-      if (seen !== stamp) {
+      if (seen !== thisWindow) {
         cells[feature] = ownStamp | (cell & LEVEL_MASK);
         const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const newInText = (seen - firstStamp) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
     }
-    if (c0 < 128 ? (c0 >= 97 && c0 <= 122) || c0 === 48 : wordChar(c0)) {
+    if ((c0 < 128 ? (ASCII_WORD[c0] ?? 0) : wordChar(c0) ? 1 : 0) !== 0) {
       wordHash = Math.imul(wordHash ^ c0, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
@@ -388,12 +400,12 @@ function scoreFeatures(
         const feature = Math.imul(w, 0x5bd1e995) & MASK;
         const cell = cells[feature] ?? 0;
         const seen = cell >> LEVEL_BITS;
-        if (seen !== stamp) {
+        if (seen !== thisWindow) {
           cells[feature] = ownStamp | (cell & LEVEL_MASK);
           const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
           sum += weight;
           count++;
-          const newInText = (seen - firstStamp) >>> 31;
+          const newInText = (seen - textFirst) >>> 31;
           textSum += weight * newInText;
           textCount += newInText;
         }
@@ -404,12 +416,12 @@ function scoreFeatures(
           const feature = (b ^ (b >>> 16)) & MASK;
           const cell = cells[feature] ?? 0;
           const seen = cell >> LEVEL_BITS;
-          if (seen !== stamp) {
+          if (seen !== thisWindow) {
             cells[feature] = ownStamp | (cell & LEVEL_MASK);
             const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
             sum += weight;
             count++;
-            const newInText = (seen - firstStamp) >>> 31;
+            const newInText = (seen - textFirst) >>> 31;
             textSum += weight * newInText;
             textCount += newInText;
           }
