@@ -152,6 +152,23 @@ test('alternatives skipped for the first letter of the next word are the ones th
   );
 });
 
+test('a word start inside the lead word is not taken for the next word', () => {
+  // "déthe": `\\b` sees a word start at "the", which a caller (structure.ts) adds to the scan's;
+  // a scan of the text finds the one match at 0.
+  const matcher = new LeadPatterns([{ group: 0, pattern: /\bdéthe rules\b|\bthe rules\b/gi }]);
+  const text = 'déthe rules';
+  const words = scanWords(text);
+  const withInner = {
+    ...words,
+    starts: Int32Array.from([0, 2, 6]),
+    hashes: Int32Array.from([hashWord('déthe'), hashWord('the'), hashWord('rules')]),
+  };
+  assert.deepEqual(
+    matcher.match(text, withInner, () => true, 8),
+    [{ group: 0, start: 0, end: 11 }],
+  );
+});
+
 test('sticky matching at lead words finds the same hits as scanning the text', () => {
   const patterns = [
     { group: 0, pattern: /\b(?:ignore|forget)\s+(?:\S+\s+){0,2}?rules\b|(?:^|\.\s+)note\s*:/gim },

@@ -317,6 +317,7 @@ interface Sticky {
   readonly regex: RegExp;
   /** Letters the next word can start with (see `nextWordLetters`): the regex runs only after one. */
   readonly letters: number;
+  readonly leadLength: number;
 }
 
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
@@ -367,7 +368,7 @@ export class LeadPatterns {
           const h = hashWord(word);
           const list = byLead.get(h) ?? [];
           list.push(this.sticky.length);
-          this.sticky.push({ group, regex, letters });
+          this.sticky.push({ group, regex, letters, leadLength: word.length });
           byLead.set(h, list);
         }
       }
@@ -434,10 +435,11 @@ export class LeadPatterns {
       }
       if (list === undefined) continue;
       const at = starts[k] ?? 0;
-      // The first letter of the next word, as a bit of `Sticky.letters` (none past the last word):
-      // most lead words of a text are followed by a word the alternative cannot continue with,
-      // and one character read then replaces a regex call.
-      const next = k + 1 < count ? text.charCodeAt(starts[k + 1] ?? 0) | 32 : 0;
+      // The next word's start and first letter, as a bit of `Sticky.letters` (none past the last
+      // word): most lead words of a text are followed by a word the alternative cannot continue
+      // with, and one character read then replaces a regex call.
+      const nextStart = k + 1 < count ? (starts[k + 1] ?? 0) : text.length;
+      const next = text.charCodeAt(nextStart) | 32;
       const nextBit = next >= 97 && next <= 122 ? 1 << (next - 97) : 0;
       for (const index of list) {
         const s = sticky[index];
@@ -445,7 +447,10 @@ export class LeadPatterns {
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
           continue;
-        if (s.letters !== ANY_LETTER && (s.letters & nextBit) === 0) continue;
+        // A start inside the lead word (one `\b` sees where a word mixes ASCII with other Latin
+        // letters, added by the caller) is not the next word: the regex decides.
+        if (s.letters !== ANY_LETTER && (s.letters & nextBit) === 0 && nextStart >= at + s.leadLength)
+          continue;
         s.regex.lastIndex = at;
         const m = s.regex.exec(text);
         if (m === null) continue;
