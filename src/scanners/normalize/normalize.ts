@@ -494,8 +494,9 @@ function leetClass(code: number): number {
 
 /** `LETTER.test(ch)` for one character, without the regex for ASCII. */
 function isLetter(ch: string): boolean {
-  const c = ch.charCodeAt(0) | 32;
-  return ch.length === 1 && ch.charCodeAt(0) < 128 ? c >= 97 && c <= 122 : LETTER.test(ch);
+  const code = ch.charCodeAt(0);
+  if (ch.length > 1 || code >= 128) return LETTER.test(ch);
+  return (code | 32) >= 97 && (code | 32) <= 122;
 }
 
 function wordish(text: string, k: number): boolean {
