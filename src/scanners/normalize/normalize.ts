@@ -181,9 +181,11 @@ function hintsOf(text: string): number {
   let previousLeet = 0;
   const n = text.length;
   const units = codeUnits(text);
-  // One step past the end, as an `OTHER` character: a spaced run may end the text.
+  // One step past the end, an `OTHER` character (`codeUnits` leaves room for it): a spaced run
+  // may end the text, and the loop needs no end test per character.
+  units[n] = 0;
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? (units[i] ?? 0) : 0;
+    const code = units[i] ?? 0;
     let cls = OTHER;
     if (code < 128) cls = ASCII_CLASS[code] ?? OTHER;
     else hints |= code >= 0x370 && code <= 0x52f ? HINT_NON_ASCII | HINT_GREEK_OR_CYRILLIC : HINT_NON_ASCII;
