@@ -240,8 +240,11 @@ let startsChunk = new Int32Array(CHUNK);
 let hashesChunk = new Int32Array(CHUNK);
 let chunkUsed = 0;
 
-/** How much of the text the letter counts look at. */
-export const LETTER_SAMPLE = 2000;
+/**
+ * How much of the text the letter counts look at. Not exported: V8 folds a module's private
+ * constant, and reads an exported one through its module cell at every word.
+ */
+const LETTER_SAMPLE = 2000;
 
 /** One pass over `text`: which anchors occur, how many words, how many English stopwords. */
 export function scanWords(text: string): WordScan {
