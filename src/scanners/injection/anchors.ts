@@ -244,11 +244,19 @@ export interface WordScan {
   readonly hashes: Int32Array;
 }
 
-let scratchStarts = new Int32Array(1024);
-let scratchHashes = new Int32Array(1024);
+// Word starts and hashes are written straight into shared chunks and each scan gets views of its
+// part: no copy per scan, and no allocation but the views until a chunk is used up. A scan's part
+// is never written again, so every scan stays valid however many texts are scanned after it.
+const CHUNK = 1 << 16;
+let startsChunk = new Int32Array(CHUNK);
+let hashesChunk = new Int32Array(CHUNK);
+let chunkUsed = 0;
 
-/** How much of the text the letter counts look at. */
-export const LETTER_SAMPLE = 2000;
+/**
+ * How much of the text the letter counts look at. Not exported: V8 folds a module's private
+ * constant, and reads an exported one through its module cell at every word.
+ */
+const LETTER_SAMPLE = 2000;
 
 /** One pass over `text`: which anchors occur, how many words, how many English stopwords. */
 export function scanWords(text: string): WordScan {
@@ -258,19 +266,27 @@ export function scanWords(text: string): WordScan {
   let foreign = false;
   let mixedWord = false;
   const n = text.length;
-  if (scratchStarts.length < (n >> 1) + 1) {
-    scratchStarts = new Int32Array((n >> 1) + 1);
-    scratchHashes = new Int32Array((n >> 1) + 1);
+  // Words are at least one letter and a separator long.
+  const capacity = (n >> 1) + 1;
+  if (chunkUsed + capacity > startsChunk.length) {
+    startsChunk = new Int32Array(Math.max(CHUNK, capacity));
+    hashesChunk = new Int32Array(Math.max(CHUNK, capacity));
+    chunkUsed = 0;
   }
+  const base = chunkUsed;
+  const starts = startsChunk;
+  const hashes = hashesChunk;
   let asciiLetters = 0;
   let otherLetters = 0;
   let tokenLength = 0;
   let shortTokens = 0;
   let shortTokenRun = 0;
   const units = codeUnits(text);
-  // One step past the end, as a space: the last word and token end there.
+  // A space one step past the end (`codeUnits` leaves room for it): the last word and token end
+  // there, and the loops need no end test per character.
+  units[n] = 32;
   for (let i = 0; i <= n; i++) {
-    let code = i < n ? (units[i] ?? 0) : 32;
+    let code = units[i] ?? 0;
     let letter = latinLetter(code);
     if (letter >= 0) {
       // A word, read to its end in a loop of its own (one mispredicted branch per word, not two).
@@ -286,7 +302,7 @@ export function scanWords(text: string): WordScan {
         }
         h = Math.imul(h ^ letter, FNV_PRIME);
         i++;
-        code = i < n ? (units[i] ?? 0) : 32;
+        code = units[i] ?? 0;
         letter = latinLetter(code);
       } while (letter >= 0);
       tokenLength += i - start;
@@ -299,8 +315,8 @@ export function scanWords(text: string): WordScan {
         mixedWord = true;
         mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
       }
-      scratchStarts[words] = start;
-      scratchHashes[words] = h | 0;
+      starts[base + words] = start;
+      hashes[base + words] = h | 0;
       words++;
       const bits = anchorBits(h | 0);
       if (bits !== 0) {
@@ -328,6 +344,7 @@ export function scanWords(text: string): WordScan {
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
   if (foreign) mask |= ALL_ANCHORS | SCRIPT_ANCHORS;
+  chunkUsed = base + words;
   return {
     mask,
     words,
@@ -337,7 +354,7 @@ export function scanWords(text: string): WordScan {
     asciiLetters,
     otherLetters,
     shortTokenRun,
-    starts: scratchStarts.slice(0, words),
-    hashes: scratchHashes.slice(0, words),
+    starts: starts.subarray(base, base + words),
+    hashes: hashes.subarray(base, base + words),
   };
 }

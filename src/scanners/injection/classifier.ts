@@ -6,16 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import {
+  beginText,
   FEATURE_BITS,
-  nextTextStamp,
-  nextWindowStamp,
-  scoreFeatures,
+  scoreWindow,
   scoreWith,
   TEXT_COUNT,
   TEXT_SUM,
   WINDOW_COUNT,
   WINDOW_SUM,
 } from './features.ts';
+import type { WeightLevels } from './features.ts';
 
 /**
  * The combiner: a small network over the stacked signals. Each signal is standardised
@@ -50,9 +50,11 @@ export interface InjectionModelFile {
 }
 
 export interface LinearModel {
-  /** One weight per feature bucket; never changed once the model is built (`classify` keeps a copy). */
+  /** One weight per feature bucket; never changed once the model is built (scoring keeps tables made from it). */
   readonly weights: Float32Array;
   readonly bias: number;
+  /** The same weights as the model file's bytes: a loaded model has them, and is scored from them (a smaller table). */
+  readonly levels?: WeightLevels;
 }
 
 export interface LoadedModel {
@@ -89,14 +91,19 @@ export function decodeModel(file: InjectionModelFile, bytes = 0): LoadedModel {
   }
   const raw = Buffer.from(file.weights, 'base64');
   if (raw.length !== 1 << FEATURE_BITS) throw new Error('injection model: weight table has the wrong size');
+  // Each byte is an int8 level; its weight rounded to float32, as the weight table holds it.
+  const levelWeights = Float64Array.from({ length: 256 }, (_, level) =>
+    Math.fround(((level << 24) >> 24) * file.scale),
+  );
+  const levels = new Uint8Array(raw);
   const weights = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) weights[i] = (((raw[i] ?? 0) << 24) >> 24) * file.scale;
+  for (let i = 0; i < raw.length; i++) weights[i] = levelWeights[levels[i] ?? 0] ?? 0;
   const hashBytes = Buffer.from(file.trainingTextHashes, 'base64');
   const hashes = new Uint32Array(
     hashBytes.buffer.slice(hashBytes.byteOffset, hashBytes.byteOffset + hashBytes.length),
   );
   return {
-    linear: { weights, bias: file.bias },
+    linear: { weights, bias: file.bias, levels: { levels, weights: levelWeights } },
     combiner: file.combiner,
     thresholds: file.thresholds,
     provenance: file.provenance,
@@ -186,22 +193,22 @@ export interface ClassifierScores {
 }
 
 // Features are binary (present or not) and scaled by 1/sqrt(number present): repeated phrases do
-// not outweigh varied evidence (features.ts's `scoreFeatures` tracks presence and sums).
+// not outweigh varied evidence (features.ts's `scoreWindow` tracks presence and sums).
 
-/** Sums and counts of the window being scored and of the text so far (see `scoreFeatures`). */
+/** Sums and counts of the window being scored and of the text so far (see `scoreWindow`). */
 const tally = new Float64Array(4);
 
 /** Whole-text and best-window logits, in one pass over the text. */
 export function classify(model: LinearModel, text: string): ClassifierScores {
-  scoreWith(model.weights);
-  const textGen = nextTextStamp();
+  scoreWith(model.weights, model.levels);
+  beginText();
   tally.fill(0);
   let best = -Infinity;
   let bestWindow: Window = { start: 0, end: text.length };
   let weightedLogits = 0;
   let windowFeatures = 0;
   for (const win of windowsOf(text)) {
-    scoreFeatures(text, win.start, win.end, nextWindowStamp(), textGen, tally);
+    scoreWindow(text, win.start, win.end, tally);
     const sum = tally[WINDOW_SUM] ?? 0;
     const count = tally[WINDOW_COUNT] ?? 0;
     if (count === 0) continue;

@@ -31,6 +31,10 @@ const ASCII_FOLD = Int32Array.from({ length: 128 }, (_, code) => {
   return code;
 });
 
+// The walks below read `fold(code) | 0`, and word characters as 1 or 0 from `ASCII_WORD` or
+// `wordChar`: a value whose type V8 does not know (a call's, a cached one) would otherwise make it
+// carry every character as a tagged number and test every word character with a full truthiness
+// check, in ASCII text too.
 const lowerCache = new Map<number, number>();
 function fold(code: number): number {
   let v = lowerCache.get(code);
@@ -41,6 +45,11 @@ function fold(code: number): number {
   }
   return v;
 }
+
+/** Per folded ASCII code: 1 for the word characters (letters and the folded digit `0`). */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) =>
+  (code >= 97 && code <= 122) || code === 48 ? 1 : 0,
+);
 
 function isWordChar(code: number): boolean {
   if (code < 128) return (code >= 97 && code <= 122) || code === 48;
@@ -90,7 +99,7 @@ export function extractFeatures(
     let c0 = 32;
     if (i < end) {
       const code = units[i] ?? 0;
-      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code);
+      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code) | 0;
     }
     if (c0 === 32 && c1 === 32) continue;
     // Character n-grams ending at this character (the leading/trailing space marks word edges).
@@ -115,7 +124,7 @@ export function extractFeatures(
     out[n++] = (h4 ^ (h4 >>> 15)) & MASK;
     out[n++] = (h5 ^ (h5 >>> 15)) & MASK;
     // Words: unigram on each word end, bigram with the previous word.
-    if (c0 < 128 ? (c0 >= 97 && c0 <= 122) || c0 === 48 : wordChar(c0)) {
+    if ((c0 < 128 ? (ASCII_WORD[c0] ?? 0) : wordChar(c0) ? 1 : 0) !== 0) {
       wordHash = Math.imul(wordHash ^ c0, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
@@ -141,56 +150,85 @@ export function extractFeatures(
 }
 
 // Scoring. Features are binary (present or not): a feature counts once per window and once per
-// text. Presence is tracked with generation stamps instead of sets, so scoring allocates nothing
-// per request. Each feature has one 8-byte cell holding its window stamp and its text stamp (16
-// bits each) and a copy of its weight: the table is larger than the CPU cache, and scoring a
-// feature then touches one cache line instead of three, in a table half the size 32-bit stamps
-// would need (fewer cache and TLB misses). The table is private to this module because V8 reads
-// a module's own constant bindings faster in the hot loop than parameters or imports.
-const CELL = 2;
-const STAMPS = 0;
-const WEIGHT = 1;
-const WINDOW_STAMP = 0xffff;
-const cells = new Int32Array(CELL << BITS);
-const cellWeights = new Float32Array(cells.buffer);
-/** The weights copied into `cells`. A model's weights never change once built (training builds new models). */
-let cellsHold: Float32Array | undefined;
-// Stamps count from 1 (a cleared cell holds 0) to 0xffff, then the table's stamps are cleared.
-let textStamp = 0;
-let windowStamp = 0;
+// text. Presence is tracked with stamps instead of sets, so scoring allocates nothing per request.
+// Windows are stamped in increasing order across texts, so one stamp per feature answers both
+// questions: a feature is new in the window unless its stamp is the window's, and new in the text
+// when its stamp is older than the text's first window.
+//
+// Each feature has one 4-byte cell: that stamp, and the level of its weight (the byte the model
+// file stores for it), whose weight is read from a 256-entry table that stays in the L1 cache.
+// The cell table (1 MB) is larger than the L1 cache: scoring a feature touches one cache line of
+// it, in a table half the size of one holding a float weight beside the stamp (fewer cache and
+// TLB misses). Weights that are not levels (a model being trained) are scored from their own
+// table instead, by `scoreListed`. The tables are private to this module because V8 reads a
+// module's own constant bindings faster in the hot loop than parameters or imports.
+const LEVEL_BITS = 8;
+const LEVEL_MASK = (1 << LEVEL_BITS) - 1;
+/** Last stamp before the stamps wrap: cells stay below 2^30, V8's small-integer range. */
+const MAX_STAMP = (1 << (30 - LEVEL_BITS)) - 1;
+const cells = new Int32Array(1 << BITS);
+/** The weight of each level, for the model whose levels `cells` hold. */
+const levelWeights = new Float64Array(1 << LEVEL_BITS);
 
-/** Score against `weights` from now on (one weight per feature). */
-export function scoreWith(weights: Float32Array): void {
-  if (cellsHold === weights) return;
-  if (weights.length !== 1 << BITS) throw new Error('injection model: weight table has the wrong size');
-  for (let i = 0; i < weights.length; i++) cellWeights[i * CELL + WEIGHT] = weights[i] ?? 0;
-  cellsHold = weights;
+/** Weights as a model file stores them: one level (a byte) per feature, and each level's weight. */
+export interface WeightLevels {
+  readonly levels: Uint8Array;
+  /** 256 weights, by level. */
+  readonly weights: Float64Array;
 }
 
-/** The stamp of a new text. */
-export function nextTextStamp(): number {
-  if (textStamp === 0xffff) {
-    for (let cell = 0; cell < cells.length; cell += CELL) cells[cell + STAMPS] = 0;
-    textStamp = 0;
-    windowStamp = 0;
+/** The weights being scored against (none until `scoreWith`), and whether `cells` hold their levels. */
+let heldWeights: Float32Array = new Float32Array(0);
+let heldLevels = false;
+// Stamps count from 1 (a cleared cell holds 0) to MAX_STAMP, then wrap (see `nextWindowStamp`).
+let windowStamp = 0;
+let textStart = 1;
+
+/** Score against `weights` from now on (one weight per feature), from their `levels` if given. */
+export function scoreWith(weights: Float32Array, levels?: WeightLevels): void {
+  if (heldWeights === weights) return;
+  if (weights.length !== 1 << BITS) throw new Error('injection model: weight table has the wrong size');
+  if (levels !== undefined) {
+    if (levels.levels.length !== weights.length || levels.weights.length !== 1 << LEVEL_BITS)
+      throw new Error('injection model: weight levels have the wrong size');
+    const byFeature = levels.levels;
+    for (let i = 0; i < cells.length; i++) cells[i] = ((cells[i] ?? 0) & ~LEVEL_MASK) | (byFeature[i] ?? 0);
+    levelWeights.set(levels.weights);
   }
-  return ++textStamp;
+  heldWeights = weights;
+  heldLevels = levels !== undefined;
+}
+
+/** Start a new text: its windows' stamps are all newer than every stamp in the table. */
+export function beginText(): void {
+  textStart = windowStamp + 1;
 }
 
 /**
- * The stamp of a new window. Its wrap clears only the window stamps and keeps the text's: a text
- * may span any number of windows.
+ * The stamp of a new window. At the wrap the stamps are renumbered: a feature seen in the current
+ * text gets stamp 1, any other 0, and the text starts at 1 (a text may span any number of windows).
  */
-export function nextWindowStamp(): number {
-  if (windowStamp === 0xffff) {
-    for (let cell = 0; cell < cells.length; cell += CELL)
-      cells[cell + STAMPS] = (cells[cell + STAMPS] ?? 0) & ~WINDOW_STAMP;
-    windowStamp = 0;
+function nextWindowStamp(): number {
+  if (windowStamp === MAX_STAMP) {
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i] ?? 0;
+      cells[i] = (cell >> LEVEL_BITS >= textStart ? 1 << LEVEL_BITS : 0) | (cell & LEVEL_MASK);
+    }
+    windowStamp = 1;
+    textStart = 1;
   }
   return ++windowStamp;
 }
 
-/** Indices into the `tally` of `scoreFeatures`. */
+/**
+ * Skip window stamps until `windowsLeft` remain before the wrap, as scoring that many windows would:
+ * lets a test reach the wrap without scoring millions of windows.
+ */
+export function skipToWrap(windowsLeft: number): void {
+  windowStamp = Math.max(windowStamp, MAX_STAMP - windowsLeft);
+}
+
+/** Indices into the `tally` of `scoreWindow`. */
 const TALLY_WINDOW_SUM = 0;
 const TALLY_WINDOW_COUNT = 1;
 const TALLY_TEXT_SUM = 2;
@@ -201,11 +239,61 @@ export const TEXT_SUM = TALLY_TEXT_SUM;
 export const TEXT_COUNT = TALLY_TEXT_COUNT;
 
 /**
+ * Score the window `text.slice(start, end)` of the text begun by `beginText`, against the weights
+ * of `scoreWith`: a feature not yet seen in this window adds its weight to the window's sum and
+ * count, and to the text's when it is new in the text too. Writes the window's sum and count into
+ * `tally` and adds to the text's there.
+ */
+export function scoreWindow(text: string, start: number, end: number, tally: Float64Array): void {
+  const stamp = nextWindowStamp();
+  if (heldLevels) scoreFeatures(text, start, end, stamp, textStart, tally);
+  else scoreListed(text, start, end, stamp, textStart, tally, heldWeights);
+}
+
+/** The features of the window `scoreListed` scores, grown to the longest window seen. */
+let listed = new Int32Array(maxFeatures(1024));
+
+/** `scoreFeatures` for weights without levels: the features listed first, each weight read from `weights`. */
+function scoreListed(
+  text: string,
+  start: number,
+  end: number,
+  stamp: number,
+  firstStamp: number,
+  tally: Float64Array,
+  weights: Float32Array,
+): void {
+  const need = maxFeatures(end - start);
+  if (listed.length < need) listed = new Int32Array(need);
+  const n = extractFeatures(text, start, end, listed);
+  let sum = 0;
+  let count = 0;
+  let textSum = tally[TALLY_TEXT_SUM] ?? 0;
+  let textCount = tally[TALLY_TEXT_COUNT] ?? 0;
+  for (let k = 0; k < n; k++) {
+    const feature = listed[k] ?? 0;
+    const cell = cells[feature] ?? 0;
+    const seen = cell >> LEVEL_BITS;
+    if (seen === stamp) continue;
+    cells[feature] = (stamp << LEVEL_BITS) | (cell & LEVEL_MASK);
+    const weight = weights[feature] ?? 0;
+    sum += weight;
+    count++;
+    if (seen < firstStamp) {
+      textSum += weight;
+      textCount++;
+    }
+  }
+  tally[TALLY_WINDOW_SUM] = sum;
+  tally[TALLY_WINDOW_COUNT] = count;
+  tally[TALLY_TEXT_SUM] = textSum;
+  tally[TALLY_TEXT_COUNT] = textCount;
+}
+
+/**
  * The features of `text.slice(start, end)`, found exactly as `extractFeatures` finds them, each
- * scored as soon as it is found against the weights of `scoreWith`: a feature not yet seen in
- * this window (stamp `windowGen`, from `nextWindowStamp`) adds its weight to the window's sum and
- * count, and to the text's when it is new in the text too (stamp `textGen`, from
- * `nextTextStamp`). Writes the window's sum and count into `tally` and adds to the text's there.
+ * scored as soon as it is found from the levels in `cells` (see `scoreWindow`; `stamp` is the
+ * window's, `firstStamp` the text's first window's).
  *
  * The classifier's hot loop. Scoring while hashing lets the hashing of the next features overlap
  * the cache misses of the cell table, which a second pass over a buffer of features leaves
@@ -214,16 +302,18 @@ export const TEXT_COUNT = TALLY_TEXT_COUNT;
  * memory), and the walk is repeated rather than shared through small hashing helpers, which
  * measured slower once inlined (classifier.test.ts checks the scores against `extractFeatures`).
  */
-export function scoreFeatures(
+function scoreFeatures(
   text: string,
   start: number,
   end: number,
-  windowGen: number,
-  textGen: number,
+  stamp: number,
+  firstStamp: number,
   tally: Float64Array,
 ): void {
-  const textBits = textGen << 16;
-  const ownStamps = textBits | windowGen;
+  const ownStamp = stamp << LEVEL_BITS;
+  // Int32 copies of the stamps: V8 keeps parameters tagged and would untag them at each feature.
+  const thisWindow = stamp | 0;
+  const textFirst = firstStamp | 0;
   let sum = 0;
   let count = 0;
   let textSum = tally[TALLY_TEXT_SUM] ?? 0;
@@ -241,7 +331,7 @@ export function scoreFeatures(
     let c0 = 32;
     if (i < end) {
       const code = units[i] ?? 0;
-      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code);
+      c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code) | 0;
     }
     if (c0 === 32 && c1 === 32) continue;
     let h = Math.imul(SEED_3 ^ c2, FNV_PRIME);
@@ -256,65 +346,66 @@ export function scoreFeatures(
     h5 = Math.imul(h5 ^ c2, FNV_PRIME);
     h5 = Math.imul(h5 ^ c1, FNV_PRIME);
     h5 = Math.imul(h5 ^ c0, FNV_PRIME);
-    // Branch-free text count (adding `weight * 0` leaves the sum as it is): whether a feature
-    // occurred in an earlier window is unpredictable, and a mispredicted branch costs more.
+    // Branch-free text count (adding `weight * 0` leaves the sum as it is; a stamp older than the
+    // text's makes the difference negative): whether a feature occurred in an earlier window is
+    // unpredictable, and a mispredicted branch costs more.
     {
-      const cell = ((h ^ (h >>> 15)) & MASK) * CELL;
-      const stamps = cells[cell + STAMPS] ?? 0;
-      if ((stamps & WINDOW_STAMP) !== windowGen) {
-        cells[cell + STAMPS] = ownStamps;
-        const weight = cellWeights[cell + WEIGHT] ?? 0;
+      const feature = (h ^ (h >>> 15)) & MASK;
+      const cell = cells[feature] ?? 0;
+      const seen = cell >> LEVEL_BITS;
+      if (seen !== thisWindow) {
+        cells[feature] = ownStamp | (cell & LEVEL_MASK);
+        const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const textDiff = (stamps & ~WINDOW_STAMP) ^ textBits;
-        const newInText = (textDiff | -textDiff) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
     }
     {
-      const cell = ((h4 ^ (h4 >>> 15)) & MASK) * CELL;
-      const stamps = cells[cell + STAMPS] ?? 0;
-      if ((stamps & WINDOW_STAMP) !== windowGen) {
-        cells[cell + STAMPS] = ownStamps;
-        const weight = cellWeights[cell + WEIGHT] ?? 0;
+      const feature = (h4 ^ (h4 >>> 15)) & MASK;
+      const cell = cells[feature] ?? 0;
+      const seen = cell >> LEVEL_BITS;
+      if (seen !== thisWindow) {
+        cells[feature] = ownStamp | (cell & LEVEL_MASK);
+        const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const textDiff = (stamps & ~WINDOW_STAMP) ^ textBits;
-        const newInText = (textDiff | -textDiff) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
     }
     {
-      const cell = ((h5 ^ (h5 >>> 15)) & MASK) * CELL;
-      const stamps = cells[cell + STAMPS] ?? 0;
-      if ((stamps & WINDOW_STAMP) !== windowGen) {
-        cells[cell + STAMPS] = ownStamps;
-        const weight = cellWeights[cell + WEIGHT] ?? 0;
+      const feature = (h5 ^ (h5 >>> 15)) & MASK;
+      const cell = cells[feature] ?? 0;
+      const seen = cell >> LEVEL_BITS;
+      if (seen !== thisWindow) {
+        cells[feature] = ownStamp | (cell & LEVEL_MASK);
+        const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
         sum += weight;
         count++;
-        const textDiff = (stamps & ~WINDOW_STAMP) ^ textBits;
-        const newInText = (textDiff | -textDiff) >>> 31;
+        const newInText = (seen - textFirst) >>> 31;
         textSum += weight * newInText;
         textCount += newInText;
       }
     }
-    if (c0 < 128 ? (c0 >= 97 && c0 <= 122) || c0 === 48 : wordChar(c0)) {
+    if ((c0 < 128 ? (ASCII_WORD[c0] ?? 0) : wordChar(c0) ? 1 : 0) !== 0) {
       wordHash = Math.imul(wordHash ^ c0, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
       const w = wordHash ^ (wordHash >>> 13);
       {
-        const cell = (Math.imul(w, 0x5bd1e995) & MASK) * CELL;
-        const stamps = cells[cell + STAMPS] ?? 0;
-        if ((stamps & WINDOW_STAMP) !== windowGen) {
-          cells[cell + STAMPS] = ownStamps;
-          const weight = cellWeights[cell + WEIGHT] ?? 0;
+        const feature = Math.imul(w, 0x5bd1e995) & MASK;
+        const cell = cells[feature] ?? 0;
+        const seen = cell >> LEVEL_BITS;
+        if (seen !== thisWindow) {
+          cells[feature] = ownStamp | (cell & LEVEL_MASK);
+          const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
           sum += weight;
           count++;
-          const textDiff = (stamps & ~WINDOW_STAMP) ^ textBits;
-          const newInText = (textDiff | -textDiff) >>> 31;
+          const newInText = (seen - textFirst) >>> 31;
           textSum += weight * newInText;
           textCount += newInText;
         }
@@ -322,15 +413,15 @@ export function scoreFeatures(
       if (hasPrev) {
         const b = Math.imul(Math.imul(SEED_BIGRAM ^ prevWord, FNV_PRIME) ^ w, 0x5bd1e995);
         {
-          const cell = ((b ^ (b >>> 16)) & MASK) * CELL;
-          const stamps = cells[cell + STAMPS] ?? 0;
-          if ((stamps & WINDOW_STAMP) !== windowGen) {
-            cells[cell + STAMPS] = ownStamps;
-            const weight = cellWeights[cell + WEIGHT] ?? 0;
+          const feature = (b ^ (b >>> 16)) & MASK;
+          const cell = cells[feature] ?? 0;
+          const seen = cell >> LEVEL_BITS;
+          if (seen !== thisWindow) {
+            cells[feature] = ownStamp | (cell & LEVEL_MASK);
+            const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
             sum += weight;
             count++;
-            const textDiff = (stamps & ~WINDOW_STAMP) ^ textBits;
-            const newInText = (textDiff | -textDiff) >>> 31;
+            const newInText = (seen - textFirst) >>> 31;
             textSum += weight * newInText;
             textCount += newInText;
           }

@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANCHOR_BITS, hashWord, scanWords } from './anchors.ts';
-import { LeadPatterns, leadWords, requiredCharacter, topLevelAlternatives } from './lead-match.ts';
+import {
+  ANY_LETTER,
+  LeadPatterns,
+  leadWords,
+  nextWordLetters,
+  requiredCharacter,
+  topLevelAlternatives,
+} from './lead-match.ts';
 import { matchRules, RULE_FAMILIES } from './rules.ts';
 
 test('top-level alternatives ignore bars inside groups and classes', () => {
@@ -30,6 +37,46 @@ test('lead words come from a leading word or word group, and only when the word 
   assert.deepEqual(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+){0,2}?\\s+must'), ['ai', 'bot']);
   assert.equal(leadWords('\\b(?:ai|bot)(?:\\s+[a-z]+)?s'), undefined);
   assert.equal(leadWords('\\b(?:ai|bot)(?:s|\\s+x)'), undefined);
+});
+
+/** The letter mask of `letters` (bit 0 for "a"). */
+function mask(letters: string): number {
+  let m = 0;
+  for (const c of letters) m |= 1 << (c.charCodeAt(0) - 97);
+  return m;
+}
+
+test('the word after a lead word and white space is known by its first letters, or not at all', () => {
+  assert.equal(nextWordLetters('\\byou are (?:now|no longer)\\b', 'you'), mask('a'));
+  assert.equal(nextWordLetters('\\b(?:set aside|put aside|ignore)\\s+x', 'set'), mask('a'));
+  assert.equal(nextWordLetters('\\b(?:set aside|ignore)\\s+x', 'ignore'), mask('x'));
+  assert.equal(nextWordLetters('\\bignore\\s+?(?:the\\s+)?rules', 'ignore'), mask('tr'));
+  assert.equal(nextWordLetters('\\bignore\\srules', 'ignore'), mask('r'));
+  assert.equal(nextWordLetters('\\b(?:free (?:of|from)|frei von)', 'free'), mask('of'));
+  assert.equal(nextWordLetters("\\b(?:don't|do not) follow", 'do'), mask('n'));
+  // A bare word in a group: the group's continuation follows it; an optional group adds what follows it.
+  assert.equal(nextWordLetters('\\b(?:hi|hey) There', 'hi'), mask('t'));
+  assert.equal(
+    nextWordLetters('\\b(?:the|those) (?:(?:previous|first) )?(?:rules|notes)', 'the'),
+    mask('pfrn'),
+  );
+  assert.equal(nextWordLetters('(?<=^|\\s)my (?:own )?notes', 'my'), mask('on'));
+  // Anything else may come first: no filter.
+  for (const [alt, lead] of [
+    ["\\b(?:don't|do not) follow", 'don'],
+    ['\\bignore\\s+(?:[^\\s.]+\\s+){0,2}?rules', 'ignore'],
+    ['\\bignore\\s*rules', 'ignore'],
+    ['\\bignore\\s{1,2}rules', 'ignore'],
+    ['\\bignore,? rules', 'ignore'],
+    ['\\bai [a-z]+', 'ai'],
+    ['\\bai x?y', 'ai'],
+    ['\\bai  ?x', 'ai'],
+    ['\\bai (?:x|y)?', 'ai'],
+    ['\\bai (?:x|\\d)', 'ai'],
+    ['\\bai é', 'ai'],
+    ['\\bai', 'ai'],
+  ] as const)
+    assert.equal(nextWordLetters(alt, lead), ANY_LETTER, alt);
 });
 
 test('a compiled set knows which word hashes lead an alternative', () => {
@@ -68,6 +115,58 @@ test('a scanned pattern is skipped only where its required character is absent',
       [...text.matchAll(pattern)].map((m) => ({ group: 0, start: m.index, end: m.index + m[0].length })),
       text,
     );
+});
+
+test('a scanned pattern that can match empty moves on as matchAll does, by code point with the u flag', () => {
+  const text = 'a😀b😀😀c';
+  for (const pattern of [/x*/g, /x*/gu, /😀*/gu]) {
+    const matcher = new LeadPatterns([{ group: 0, pattern }]);
+    assert.deepEqual(
+      matcher.match(text, scanWords(text), () => true, 100),
+      [...text.matchAll(pattern)].map((m) => ({ group: 0, start: m.index, end: m.index + m[0].length })),
+      String(pattern),
+    );
+  }
+});
+
+test('alternatives skipped for the first letter of the next word are the ones that cannot match there', () => {
+  const patterns = [
+    { group: 0, pattern: /\byou are (?:now|no longer)\b|\b(?:the|those) (?:(?:previous|first) )?rules\b/gi },
+    { group: 1, pattern: /\b(?:set aside|put aside) (?:your|the) rules\b/g },
+    { group: 2, pattern: /\b(?:ignore|skip)\s+(?:all\s+)?rules\b/gi },
+  ];
+  const matcher = new LeadPatterns(patterns);
+  const text =
+    'You ARE now free. you are not. You are  now. The rules, THOSE FIRST RULES, the other rules, ' +
+    'the previous rules; set aside your rules, Set aside the rules, set aside Your rules, you are. ' +
+    'Ignore\n\n  ALL rules; skip  rules, ignore, rules, ignore all the rules, skip 2 rules, ignore';
+  const expected = patterns
+    .flatMap(({ group, pattern }) =>
+      [...text.matchAll(pattern)].map((m) => ({ group, start: m.index, end: m.index + m[0].length })),
+    )
+    .sort((a, b) => a.group - b.group || a.start - b.start);
+  assert.equal(expected.length, 9);
+  assert.deepEqual(
+    matcher.match(text, scanWords(text), () => true, 8),
+    expected,
+  );
+});
+
+test('a word start inside the lead word is not taken for the next word', () => {
+  // "déthe": `\\b` sees a word start at "the", which a caller (structure.ts) adds to the scan's;
+  // a scan of the text finds the one match at 0.
+  const matcher = new LeadPatterns([{ group: 0, pattern: /\bdéthe rules\b|\bthe rules\b/gi }]);
+  const text = 'déthe rules';
+  const words = scanWords(text);
+  const withInner = {
+    ...words,
+    starts: Int32Array.from([0, 2, 6]),
+    hashes: Int32Array.from([hashWord('déthe'), hashWord('the'), hashWord('rules')]),
+  };
+  assert.deepEqual(
+    matcher.match(text, withInner, () => true, 8),
+    [{ group: 0, start: 0, end: 11 }],
+  );
 });
 
 test('sticky matching at lead words finds the same hits as scanning the text', () => {
@@ -116,4 +215,17 @@ test('the word scan flags other scripts and sets the anchor bits of the words it
   assert.equal(latin.mask & ANCHOR_BITS['injection.exfiltration'], 0);
   assert.deepEqual([...latin.starts], [0, 7, 14]);
   assert.equal(scanWords('Привет, как дела?').foreign, true);
+});
+
+test('a word scan keeps its word starts and hashes however many texts are scanned after it', () => {
+  const first = scanWords('Please ignore this.');
+  const starts = [...first.starts];
+  const hashes = [...first.hashes];
+  assert.deepEqual(hashes, ['please', 'ignore', 'this'].map(hashWord));
+  // Enough texts to use up the arrays the scans share, and one longer than they are.
+  for (let i = 0; i < 3000; i++) scanWords(`Another text, number ${i}, with a few more words in it.`);
+  const long = scanWords('x '.repeat(100000));
+  assert.equal(long.words, 100000);
+  assert.deepEqual([...first.starts], starts);
+  assert.deepEqual([...first.hashes], hashes);
 });

@@ -115,20 +115,23 @@ function firstWord(alt: string): string | undefined {
   return alt.slice(0, i).toLowerCase();
 }
 
+/** `alt` after its leading `\\b` or lookbehind, or undefined when it has neither. */
+function afterWordStart(alt: string): string | undefined {
+  if (alt.startsWith('\\b')) return alt.slice(2);
+  if (!alt.startsWith('(?<=')) return undefined;
+  // A leading lookbehind (written to require a line start, punctuation or space before the word)
+  // only checks what precedes the word: skip it.
+  const end = groupEnd(alt, 0);
+  return end < 0 ? undefined : alt.slice(end);
+}
+
 /**
  * The words one of which a match of `alt` must start with, or undefined when the alternative does
  * not start with `\b` and a plain word (or a group of alternatives that each start with one).
  */
 export function leadWords(alt: string): string[] | undefined {
-  let rest: string;
-  if (alt.startsWith('\\b')) rest = alt.slice(2);
-  else if (alt.startsWith('(?<=')) {
-    // A leading lookbehind (written to require a line start, punctuation or space before the
-    // word) only checks what precedes the word: skip it.
-    const end = groupEnd(alt, 0);
-    if (end < 0) return undefined;
-    rest = alt.slice(end);
-  } else return undefined;
+  const rest = afterWordStart(alt);
+  if (rest === undefined) return undefined;
   if (!rest.startsWith('(?:')) {
     const word = firstWord(rest);
     return word === undefined ? undefined : [word];
@@ -146,6 +149,76 @@ export function leadWords(alt: string): string[] | undefined {
     words.push(word);
   }
   return words;
+}
+
+/** A letter mask that rules nothing out (see `firstLetters`). */
+export const ANY_LETTER = -1;
+
+/** Where the source goes on after the quantifier (if any, lazy or not) at `i`. */
+function afterQuantifier(source: string, i: number): number {
+  const q = source[i];
+  let after = i;
+  if (q === '?' || q === '*' || q === '+') after = i + 1;
+  else if (q === '{') after = source.indexOf('}', i) + 1;
+  return after > i && source[after] === '?' ? after + 1 : after;
+}
+
+/**
+ * The ASCII letters, as a mask (bit 0 for "a", either case), one of which every match of `source`
+ * from `i` starts with; `ANY_LETTER` when a match may start with anything else (a class, an
+ * escape, another character, an optional letter, or nothing).
+ */
+function firstLetters(source: string, i: number): number {
+  if (source.startsWith('(?:', i)) {
+    const end = groupEnd(source, i);
+    if (end < 0) return ANY_LETTER;
+    let letters = 0;
+    for (const inner of topLevelAlternatives(source.slice(i + 3, end - 1))) letters |= firstLetters(inner, 0);
+    // A group that may be skipped: what follows it may come first.
+    const q = source[end];
+    if (q === '?' || q === '*' || source.startsWith('{0', end))
+      letters |= firstLetters(source, afterQuantifier(source, end));
+    return letters;
+  }
+  const c = source.charCodeAt(i);
+  const folded = c | 32;
+  const next = source[i + 1];
+  if (
+    c >= 128 ||
+    folded < 97 ||
+    folded > 122 ||
+    next === '?' ||
+    next === '*' ||
+    source.startsWith('{0', i + 1)
+  )
+    return ANY_LETTER;
+  return 1 << (folded - 97);
+}
+
+/**
+ * The first letters (see `firstLetters`) of the word that follows `lead` and white space (a space
+ * or `\\s`, once or more) in every match of `alt` that `lead` leads (a word of `leadWords(alt)`);
+ * `ANY_LETTER` when a match may go on otherwise. That word is the next one the word scan finds
+ * after the lead word: white space holds no letter.
+ */
+export function nextWordLetters(alt: string, lead: string): number {
+  const rest = afterWordStart(alt) ?? '';
+  const afterLead = (source: string, at: number): number => {
+    const space = source[at] === ' ' ? at + 1 : source.startsWith('\\s', at) ? at + 2 : -1;
+    const q = source[space];
+    return space < 0 || q === '?' || q === '*' || q === '{'
+      ? ANY_LETTER
+      : firstLetters(source, afterQuantifier(source, space));
+  };
+  if (!rest.startsWith('(?:')) return afterLead(rest, lead.length);
+  const end = groupEnd(rest, 0);
+  let letters = 0;
+  for (const inner of topLevelAlternatives(rest.slice(3, end - 1))) {
+    if (firstWord(inner) !== lead) continue;
+    // A bare word ends where the group ends: what follows the group follows the word.
+    letters |= inner.length === lead.length ? afterLead(rest, end) : afterLead(inner, lead.length);
+  }
+  return letters;
 }
 
 /**
@@ -218,6 +291,15 @@ export function requiredCharacter(alt: string): string | undefined {
   return undefined;
 }
 
+/** Where a global scan goes on after an empty match at `index`: the next character, as `matchAll` does. */
+function afterEmptyMatch(text: string, index: number, regex: RegExp): number {
+  const unicode = regex.unicode || regex.unicodeSets;
+  const high = text.charCodeAt(index);
+  const low = text.charCodeAt(index + 1);
+  const pair = high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
+  return index + (unicode && pair ? 2 : 1);
+}
+
 function holdsAny(text: string, characters: readonly string[]): boolean {
   for (const c of characters) if (text.includes(c)) return true;
   return false;
@@ -229,9 +311,13 @@ const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 const LEAD_FILTER_BITS = 14;
 const LEAD_FILTER_MASK = (1 << LEAD_FILTER_BITS) - 1;
 
+/** An alternative as led by one of its lead words. */
 interface Sticky {
   readonly group: number;
   readonly regex: RegExp;
+  /** Letters the next word can start with (see `nextWordLetters`): the regex runs only after one. */
+  readonly letters: number;
+  readonly leadLength: number;
 }
 
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
@@ -274,12 +360,15 @@ export class LeadPatterns {
           rest.set(key, entry);
           continue;
         }
-        const index = this.sticky.length;
-        this.sticky.push({ group, regex: new RegExp(alt, `${flags}y`) });
+        const regex = new RegExp(alt, `${flags}y`);
+        // With the u or v flag, case-insensitive letters match some letters outside ASCII too.
+        const asciiLetters = !regex.unicode && !regex.unicodeSets;
         for (const word of new Set(leads)) {
+          const letters = asciiLetters ? nextWordLetters(alt, word) : ANY_LETTER;
           const h = hashWord(word);
           const list = byLead.get(h) ?? [];
-          list.push(index);
+          list.push(this.sticky.length);
+          this.sticky.push({ group, regex, letters, leadLength: word.length });
           byLead.set(h, list);
         }
       }
@@ -346,11 +435,21 @@ export class LeadPatterns {
       }
       if (list === undefined) continue;
       const at = starts[k] ?? 0;
+      // The next word's start and first letter, as a bit of `Sticky.letters` (none past the last
+      // word): most lead words of a text are followed by a word the alternative cannot continue
+      // with, and one character read then replaces a regex call.
+      const nextStart = k + 1 < count ? (starts[k + 1] ?? 0) : text.length;
+      const next = text.charCodeAt(nextStart) | 32;
+      const nextBit = next >= 97 && next <= 122 ? 1 << (next - 97) : 0;
       for (const index of list) {
         const s = sticky[index];
         if (s === undefined) continue;
         const group = s.group;
         if (groupEnabled[group] !== 1 || (groupHits[group] ?? 0) >= limit || at < (groupLastEnd[group] ?? 0))
+          continue;
+        // A start inside the lead word (one `\b` sees where a word mixes ASCII with other Latin
+        // letters, added by the caller) is not the next word: the regex decides.
+        if (s.letters !== ANY_LETTER && (s.letters & nextBit) === 0 && nextStart >= at + s.leadLength)
           continue;
         s.regex.lastIndex = at;
         const m = s.regex.exec(text);
@@ -363,11 +462,13 @@ export class LeadPatterns {
     for (const { group, regex, foreignOnly, needs } of this.scanned) {
       if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
       if (needs !== undefined && !holdsAny(text, needs)) continue;
+      // `exec` on the pattern itself: `matchAll` would copy the regex on every call.
       regex.lastIndex = 0;
-      let n = 0;
-      for (const m of text.matchAll(regex)) {
-        if (n++ >= limit) break;
+      for (let n = 0; n < limit; n++) {
+        const m = regex.exec(text);
+        if (m === null) break;
         hits.push({ group, start: m.index, end: m.index + m[0].length });
+        if (m[0].length === 0) regex.lastIndex = afterEmptyMatch(text, m.index, regex);
       }
     }
     return hits.sort((a, b) => a.group - b.group || a.start - b.start);

@@ -10,14 +10,14 @@ let bytes = Buffer.from(units.buffer);
 let held: string | undefined;
 
 /**
- * The code units of `text`, at indices `0 … text.length - 1` (the array may be longer). The array
- * is shared and valid until `codeUnits` is called for another text: a loop over it must not scan
- * a second text meanwhile.
+ * The code units of `text`, at indices `0 … text.length - 1`; the array is longer, so index
+ * `text.length` is free for a loop's end marker. The array is shared and valid until `codeUnits`
+ * is called for another text: a loop over it must not scan a second text meanwhile.
  */
 export function codeUnits(text: string): Uint16Array {
   if (text === held) return units;
-  if (units.length < text.length) {
-    units = new Uint16Array(Math.max(text.length, units.length * 2));
+  if (units.length <= text.length) {
+    units = new Uint16Array(Math.max(text.length + 1, units.length * 2));
     bytes = Buffer.from(units.buffer);
   }
   bytes.write(text, 0, 'utf16le');

@@ -150,6 +150,8 @@ const HINT_NON_ASCII = 1;
 const HINT_LEET = 2;
 /** Three single ASCII letters separated by one of ` *._-` ("i g n", "p.r.o"), no letter or digit around. */
 const HINT_SPACED = 4;
+/** A Greek or Cyrillic code unit (what `GREEK_OR_CYRILLIC` finds). */
+const HINT_GREEK_OR_CYRILLIC = 8;
 
 // Per ASCII code: a spacing class in the low two bits (0 other, 1 letter, 2 separator, 3 digit)
 // and a leet class above them (1 letter, 2 leet symbol). Non-ASCII codes are class 0.
@@ -172,19 +174,21 @@ const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, code) => {
 const SPACED_MASK = 0b01_11_11_11_11_11_01;
 const SPACED_SHAPE = 0b00_01_10_01_10_01_00;
 
-/** The `HINT_*` bits of `text`: one pass instead of three regex scans. */
+/** The `HINT_*` bits of `text`: one pass instead of four regex scans. */
 function hintsOf(text: string): number {
   let hints = 0;
   let spacing = 0;
   let previousLeet = 0;
   const n = text.length;
   const units = codeUnits(text);
-  // One step past the end, as an `OTHER` character: a spaced run may end the text.
+  // One step past the end, an `OTHER` character (`codeUnits` leaves room for it): a spaced run
+  // may end the text, and the loop needs no end test per character.
+  units[n] = 0;
   for (let i = 0; i <= n; i++) {
-    const code = i < n ? (units[i] ?? 0) : 0;
+    const code = units[i] ?? 0;
     let cls = OTHER;
     if (code < 128) cls = ASCII_CLASS[code] ?? OTHER;
-    else hints |= HINT_NON_ASCII;
+    else hints |= code >= 0x370 && code <= 0x52f ? HINT_NON_ASCII | HINT_GREEK_OR_CYRILLIC : HINT_NON_ASCII;
     const leet = cls >> 2;
     // Letter then symbol or symbol then letter: the two leet classes are 1 and 2.
     if ((leet ^ previousLeet) === 3) hints |= HINT_LEET;
@@ -342,7 +346,7 @@ export function normalize(text: string): Normalized {
     layers.push({ layer, sourceLength: current.length });
     current = layer.text();
   };
-  if ((hints & HINT_NON_ASCII) !== 0 && (GREEK_OR_CYRILLIC.test(text) || unicodeChanges(text))) {
+  if ((hints & HINT_GREEK_OR_CYRILLIC) !== 0 || ((hints & HINT_NON_ASCII) !== 0 && unicodeChanges(text))) {
     push(unicodePass(text, tally));
     if (GREEK_OR_CYRILLIC.test(current)) current = foldConfusables(current, tally, toOriginal);
   }
@@ -385,10 +389,14 @@ export function normalize(text: string): Normalized {
 const NON_ASCII_RUN = /[^\0-\x7f]+/g;
 const changesCache = new Map<number, boolean>();
 
-function changes(cp: number, ch: string): boolean {
+function changes(cp: number): boolean {
   let v = changesCache.get(cp);
   if (v === undefined) {
-    v = isInvisible(cp) || isDiacriticNoise(cp) || (cp >= 0xe0000 && cp <= 0xe007f) || nfkc(cp) !== ch;
+    v =
+      isInvisible(cp) ||
+      isDiacriticNoise(cp) ||
+      (cp >= 0xe0000 && cp <= 0xe007f) ||
+      nfkc(cp) !== String.fromCodePoint(cp);
     if (changesCache.size < 65536) changesCache.set(cp, v);
   }
   return v;
@@ -396,8 +404,17 @@ function changes(cp: number, ch: string): boolean {
 
 /** True when some non-ASCII character would be removed or rewritten (most, like "é" or "中", are not). */
 function unicodeChanges(text: string): boolean {
-  for (const m of text.matchAll(NON_ASCII_RUN)) {
-    for (const ch of m[0]) if (changes(ch.codePointAt(0) ?? 0, ch)) return true;
+  // The regex engine skips the ASCII between runs faster than a loop over the code units, and
+  // `exec` on the pattern itself spares the copy of it `matchAll` makes.
+  NON_ASCII_RUN.lastIndex = 0;
+  for (let m = NON_ASCII_RUN.exec(text); m !== null; m = NON_ASCII_RUN.exec(text)) {
+    const end = m.index + m[0].length;
+    for (let i = m.index; i < end; i++) {
+      // A surrogate pair is one character: its code point, then past its second half.
+      const cp = text.codePointAt(i) ?? 0;
+      if (changes(cp)) return true;
+      if (cp > 0xffff) i++;
+    }
   }
   return false;
 }
@@ -413,8 +430,8 @@ function unicodePass(text: string, tally: Tally): Layer {
     const width = cp > 0xffff ? 2 : 1;
     const end = i + width;
     NON_ASCII_AT.lastIndex = end;
+    if (!changes(cp)) continue;
     const ch = text.slice(i, end);
-    if (!changes(cp, ch)) continue;
     layer.copy(text, copyFrom, i);
     copyFrom = end;
     if (cp >= 0xe0020 && cp <= 0xe007e) {
@@ -477,6 +494,13 @@ function leetClass(code: number): number {
   return code < 128 ? (ASCII_CLASS[code] ?? OTHER) >> 2 : 0;
 }
 
+/** `LETTER.test(ch)` for one character, without the regex for ASCII. */
+function isLetter(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (ch.length > 1 || code >= 128) return LETTER.test(ch);
+  return (code | 32) >= 97 && (code | 32) <= 122;
+}
+
 function wordish(text: string, k: number): boolean {
   const c = text.charCodeAt(k);
   if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 64 || c === 36;
@@ -514,7 +538,7 @@ function leetEdits(text: string): Edit[] {
     let letters = 0;
     for (const ch of word) {
       if (LEET[ch] !== undefined) symbols++;
-      else if (LETTER.test(ch)) letters++;
+      else if (isLetter(ch)) letters++;
     }
     // Identifiers, versions and ordinals ("utf8", "gpt4", "10th") carry one digit group at an
     // end; leet spreads substitutions through the word.
