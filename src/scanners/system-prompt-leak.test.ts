@@ -99,7 +99,9 @@ describe('systemPromptLeak', () => {
     const scan = exchange();
     const hex = /([\da-f]{16})/.exec(scan.inputEdits?.[0]?.rewrites[0]?.replacement ?? '')?.[1] ?? '';
     const pending = (text: string) => scan.scanner?.pendingStart?.(text);
-    assert.equal(pending('Hello there'), 11);
+    // Ends in a character that is not a hex digit: the canary is random, and a trailing hex digit
+    // is held whenever the canary happens to start with it.
+    assert.equal(pending('Hello there!'), 12);
     assert.equal(pending(`ref ${hex.slice(0, 6)}`), 4);
     assert.equal(pending('Sure: You are Orbit, the support'), 6);
     assert.equal(pending('Sure: You are'), 6);
