@@ -26,7 +26,8 @@ const MAX_RUN = 1024;
  * the trailing copied run, usually the first (it runs on every streamed delta).
  */
 const PENDING_TAILS = [64, 512, 2048];
-const WORD = /[\p{L}\p{N}]+/gu;
+/** One letter or number (a word is a run of them), tested in place at `lastIndex`. */
+const WORD_CHAR = /[\p{L}\p{N}]/uy;
 
 const optionsSchema = checkOptions(['allow', 'block', 'redact']).extend({
   /** Distinct copied 5-grams that make a leak (about `minMatches + 4` words copied verbatim). */
@@ -47,11 +48,38 @@ interface Word {
   readonly end: number;
 }
 
-function words(text: string): Word[] {
+/**
+ * The runs of letters and numbers in `text` from `from` on (as `/[\p{L}\p{N}]+/gu` finds them in
+ * `text.slice(from)`, with offsets into `text`), lower-cased. Read code unit by code unit rather
+ * than with `matchAll`: this runs on every streamed delta, and a match array plus an iterator
+ * result per word was the check's largest allocation.
+ */
+export function words(text: string, from = 0): Word[] {
   const out: Word[] = [];
-  for (const m of text.matchAll(WORD))
-    out.push({ text: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  let i = from;
+  while (i < text.length) {
+    const first = wordCharLength(text, i);
+    if (first === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i += first;
+    for (let next = wordCharLength(text, i); next > 0; next = wordCharLength(text, i)) i += next;
+    out.push({ text: text.slice(start, i).toLowerCase(), start, end: i });
+  }
   return out;
+}
+
+/** Code units of the letter or number at `i` (2 for one outside the BMP), 0 when there is none. */
+function wordCharLength(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code < 128)
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 1 : 0;
+  // A low surrogate read on its own is no letter; the regex would step back to its pair instead.
+  if (code >= 0xdc00 && code <= 0xdfff) return 0;
+  WORD_CHAR.lastIndex = i;
+  return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
 }
 
 function gramAt(list: readonly Word[], i: number): string {
@@ -193,16 +221,16 @@ function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches
   /** Undefined when a copied run may reach back beyond the `tail` characters read. */
   const copyPendingStart = (text: string, tail: number): number | undefined => {
     const tailStart = Math.max(0, text.length - tail);
-    const list = words(text.slice(tailStart));
+    const list = words(text, tailStart);
     // The tail may start inside a word: that cut word is not read (reaching it means "look further").
     if (tailStart > 0) list.shift();
     // A word touching the end may still grow: held when it could become a word of the prompt;
     // the copy-in-progress test below reads the complete words before it.
     let pending = text.length;
     const last = list.at(-1);
-    if (last !== undefined && tailStart + last.end === text.length) {
+    if (last !== undefined && last.end === text.length) {
       list.pop();
-      if (wordPrefixes.has(last.text)) pending = tailStart + last.start;
+      if (wordPrefixes.has(last.text)) pending = last.start;
     }
     let first = list.length;
     for (let j = Math.max(0, list.length - (N - 1)); j < list.length; j++) {
@@ -214,7 +242,7 @@ function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches
     for (let g = list.length - N; g >= 0 && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
     if (first === 0 && tailStart > 0 && list.length > 0) return undefined;
     const word = list[first];
-    return word === undefined ? pending : Math.min(pending, tailStart + word.start);
+    return word === undefined ? pending : Math.min(pending, word.start);
   };
 
   return { id: 'output.systemPromptLeak', maxFindingLength: MAX_RUN, scan, pendingStart };
