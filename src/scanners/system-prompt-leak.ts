@@ -64,11 +64,21 @@ export function words(text: string, from = 0): Word[] {
       continue;
     }
     const start = i;
+    // Lower-casing copies the word again; most words are lower-case ASCII already.
+    let lower = isLowerAscii(text.charCodeAt(i));
     i += first;
-    for (let next = wordCharLength(text, i); next > 0; next = wordCharLength(text, i)) i += next;
-    out.push({ text: text.slice(start, i).toLowerCase(), start, end: i });
+    for (let next = wordCharLength(text, i); next > 0; next = wordCharLength(text, i)) {
+      lower &&= isLowerAscii(text.charCodeAt(i));
+      i += next;
+    }
+    const word = text.slice(start, i);
+    out.push({ text: lower ? word : word.toLowerCase(), start, end: i });
   }
   return out;
+}
+
+function isLowerAscii(code: number): boolean {
+  return code < 128 && !(code >= 65 && code <= 90);
 }
 
 /** Code units of the letter or number at `i` (2 for one outside the BMP), 0 when there is none. */
