@@ -143,12 +143,14 @@ export interface SecretScanOptions {
   readonly disabledRules?: readonly string[] | undefined;
 }
 
+type StructuralDetector = (text: string, out: SecretCandidate[]) => void;
+
 /** A compiled secret detector (thresholds and rule selection fixed when it is built). */
 export function createSecretDetector(options: SecretScanOptions = {}): (text: string) => Finding[] {
   const disabled = new Set(options.disabledRules ?? []);
   const prefilter = compilePrefilter(SECRET_RULES.filter((r) => !disabled.has(r.id)));
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const structural: readonly [string, (text: string, out: SecretCandidate[]) => void][] = [
+  const structural: readonly [string, StructuralDetector][] = [
     ['private-key', findPrivateKeys],
     ['url-password', findUrlPasswords],
     ['connection-string-password', findConnectionStringPasswords],
@@ -159,8 +161,11 @@ export function createSecretDetector(options: SecretScanOptions = {}): (text: st
   const detectors = structural.filter(([id]) => !disabled.has(id)).map(([, find]) => find);
   return (text) => {
     const candidates: SecretCandidate[] = [];
-    for (const rule of prefilter(text)) applyRule(rule, text, candidates);
-    for (const find of detectors) find(text, candidates);
+    // Indexed loops: unoptimised code allocates an iterator and a result object per for-of step,
+    // and this runs on every streamed delta.
+    const rules = prefilter(text);
+    for (let i = 0; i < rules.length; i++) applyRule(rules[i] as SecretRule, text, candidates);
+    for (let i = 0; i < detectors.length; i++) (detectors[i] as StructuralDetector)(text, candidates);
     // The usual case on a streamed window; skips the copies and sorts of the overlap pass.
     if (candidates.length === 0) return [];
     return resolveOverlaps(candidates.filter((c) => c.score >= threshold)).map((c) => ({
