@@ -242,14 +242,18 @@ function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches
       list.pop();
       if (wordPrefixes.has(last.text)) pending = last.start;
     }
+    // Every word of a prompt 5-gram is in its vocabulary: phrases and grams reaching back past the
+    // trailing run of vocabulary words cannot match, so they are not built (one per delta each).
+    let known = list.length;
+    while (known > 0 && vocabulary.has((list[known - 1] as Word).text)) known--;
     let first = list.length;
-    for (let j = Math.max(0, list.length - (N - 1)); j < list.length; j++) {
+    for (let j = Math.max(known, list.length - (N - 1)); j < list.length; j++) {
       if (prefixes.has(phrase(list, j))) {
         first = j;
         break;
       }
     }
-    for (let g = list.length - N; g >= 0 && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
+    for (let g = list.length - N; g >= known && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
     if (first === 0 && tailStart > 0 && list.length > 0) return undefined;
     const word = list[first];
     return word === undefined ? pending : Math.min(pending, word.start);
