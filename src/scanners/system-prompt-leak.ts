@@ -56,6 +56,16 @@ interface Word {
  */
 export function words(text: string, from = 0): Word[] {
   const out: Word[] = [];
+  forEachWord(text, from, (word, start, end) => out.push({ text: word, start, end }));
+  return out;
+}
+
+/** `words` without the list: `visit` gets each lower-cased word and its offsets in turn. */
+function forEachWord(
+  text: string,
+  from: number,
+  visit: (word: string, start: number, end: number) => void,
+): void {
   let i = from;
   while (i < text.length) {
     const first = wordCharLength(text, i);
@@ -72,9 +82,8 @@ export function words(text: string, from = 0): Word[] {
       i += next;
     }
     const word = text.slice(start, i);
-    out.push({ text: lower ? word : word.toLowerCase(), start, end: i });
+    visit(lower ? word : word.toLowerCase(), start, i);
   }
-  return out;
 }
 
 function isLowerAscii(code: number): boolean {
@@ -268,28 +277,34 @@ function overlapFindings(
   vocabulary: ReadonlySet<string>,
   enough: number,
 ): Finding[] {
-  const list = words(text);
   const runs: { start: number; end: number; count: number }[] = [];
   const matched = new Set<string>();
+  // The last N words, in rings indexed by word number modulo N: this runs on every streamed
+  // delta, and a list of word objects for the whole window was its largest allocation.
+  const recentText: string[] = [];
+  const recentStart: number[] = [];
+  let i = -1;
   // Most answer words are not in the prompt: a word outside its vocabulary rules out the
   // five 5-grams that contain it, before any string is built.
   let known = 0;
-  for (let i = 0; i < list.length; i++) {
-    const word = list[i];
-    known = word !== undefined && vocabulary.has(word.text) ? known + 1 : 0;
-    if (known < N) continue;
+  forEachWord(text, 0, (word, wordStart, end) => {
+    i++;
+    recentText[i % N] = word;
+    recentStart[i % N] = wordStart;
+    known = vocabulary.has(word) ? known + 1 : 0;
+    if (known < N) return;
     const at = i - N + 1;
-    const gram = gramAt(list, at);
-    if (!grams.has(gram)) continue;
+    let gram = recentText[at % N] as string;
+    for (let k = 1; k < N; k++) gram += ` ${recentText[(at + k) % N] as string}`;
+    if (!grams.has(gram)) return;
     matched.add(gram);
-    const start = list[at]?.start ?? 0;
-    const end = word?.end ?? start;
+    const start = recentStart[at % N] as number;
     const last = runs.at(-1);
     if (last !== undefined && start < last.end && end - last.start <= MAX_RUN) {
       last.end = end;
       last.count++;
     } else runs.push({ start, end, count: 1 });
-  }
+  });
   if (matched.size < enough) return [];
   const fraction = matched.size / grams.size;
   const score = Math.min(1, 0.6 + 0.4 * fraction);
