@@ -240,8 +240,12 @@ class StreamGuardState {
     // the upstream died mid-write, may carry text no check can read: it is dropped, not forwarded.
     if (data === OPAQUE) return [];
     const info = this.#read(event, data);
+    // Indexed loops here and below: this runs once per streamed delta, and unoptimised code
+    // allocates an iterator and a result object per for-of step (and a closure per callback).
     const pieces: Piece[] = [];
-    for (const text of info.texts) {
+    let heldText = 0;
+    for (let i = 0; i < info.texts.length; i++) {
+      const text = info.texts[i] as (typeof info.texts)[number];
       const channel = this.#channel(text.channel, text.origin, text.toolName);
       pieces.push({
         channel,
@@ -251,20 +255,22 @@ class StreamGuardState {
       });
       channel.text += text.text;
       channel.length += text.text.length;
+      heldText += text.text.length;
     }
-    const held: HeldEvent = { event, data, pieces, text: pieces.reduce((n, p) => n + p.end - p.start, 0) };
+    const held: HeldEvent = { event, data, pieces, text: heldText };
     this.#queue.push(held);
     this.#heldText += held.text;
     this.#heldRaw += event.raw.length;
 
-    for (const { channel } of pieces) {
+    for (let i = 0; i < pieces.length; i++) {
+      const { channel } = pieces[i] as Piece;
       if (channel.holdUntilClose) continue;
       const target = this.#target(channel);
       if (target <= channel.final || (!this.#pending && target - channel.final < this.#step)) continue;
       if (await this.#advance(channel, target, false)) return this.#blockedEnd();
     }
-    for (const name of info.closes) {
-      const channel = this.#channels.get(name);
+    for (let i = 0; i < info.closes.length; i++) {
+      const channel = this.#channels.get(info.closes[i] as string);
       if (channel === undefined) continue;
       if (await this.#advance(channel, channel.length, true)) return this.#blockedEnd();
       channel.closed = true;
@@ -405,12 +411,13 @@ class StreamGuardState {
     const out: string[] = [];
     for (;;) {
       const head = this.#queue[0];
-      if (head === undefined || !head.pieces.every((p) => p.end <= p.channel.final)) break;
+      if (head === undefined || !allFinal(head.pieces)) break;
       this.#queue.shift();
       this.#heldText -= head.text;
       this.#heldRaw -= head.event.raw.length;
       out.push(this.#render(head));
-      for (const piece of head.pieces) {
+      for (let i = 0; i < head.pieces.length; i++) {
+        const piece = head.pieces[i] as Piece;
         piece.channel.heldFrom = piece.end;
         this.#trim(piece.channel);
       }
@@ -446,6 +453,14 @@ class StreamGuardState {
       channel.rewrites.shift();
     }
   }
+}
+
+function allFinal(pieces: readonly Piece[]): boolean {
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as Piece;
+    if (piece.end > piece.channel.final) return false;
+  }
+  return true;
 }
 
 function shiftFindings(decision: Decision, by: number): Decision {

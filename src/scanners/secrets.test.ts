@@ -119,6 +119,21 @@ describe('secret rules', () => {
     });
   }
 
+  it('finds every case at once in one text, as in each case alone (the prefilter activates each rule)', () => {
+    let offset = 0;
+    const expected = CASES.flatMap(([, text]) => {
+      const shifted = scanSecrets(text).findings.map((f) => ({
+        ...f,
+        start: f.start + offset,
+        end: f.end + offset,
+      }));
+      offset += text.length + 1;
+      return shifted;
+    });
+    assert.ok(expected.length >= CASES.length);
+    assert.deepEqual(scanSecrets(CASES.map(([, text]) => text).join('\n')).findings, expected);
+  });
+
   it('has a case for every pattern rule, and unique ids', () => {
     const tested = new Set(CASES.map(([id]) => id));
     const untested = SECRET_RULES.map((r) => r.id).filter((id) => !tested.has(id));

@@ -71,18 +71,25 @@ function applyRule(rule: SecretRule, text: string, out: SecretCandidate[]): void
 const PAIRS = new Uint8Array(1 << 16);
 const pairKey = (a: number, b: number): number => ((a & 0xff) << 8) | (b & 0xff);
 
+interface RuleLiterals {
+  readonly rule: SecretRule;
+  readonly literals: readonly { readonly literal: string; readonly pairs: readonly number[] }[];
+}
+
 type Prefilter = (text: string) => SecretRule[];
 
+// Runs on every streamed delta's window: indexed loops, no per-literal closures or iterators and
+// no per-call set, which unoptimised code would allocate for each of the ~150 literals.
 function compilePrefilter(rules: readonly SecretRule[]): Prefilter {
-  const literals = rules.flatMap((rule) =>
-    rule.prefilter.map((literal) => ({
+  const compiled: RuleLiterals[] = rules.map((rule) => ({
+    rule,
+    literals: rule.prefilter.map((literal) => ({
       literal,
-      rule,
       pairs: Array.from({ length: Math.max(0, literal.length - 1) }, (_, k) =>
         pairKey(literal.charCodeAt(k), literal.charCodeAt(k + 1)),
       ),
     })),
-  );
+  }));
   return (text) => {
     PAIRS.fill(0);
     let previous = text.charCodeAt(0);
@@ -91,14 +98,25 @@ function compilePrefilter(rules: readonly SecretRule[]): Prefilter {
       PAIRS[pairKey(previous, c)] = 1;
       previous = c;
     }
-    const active = new Set<SecretRule>();
-    for (const { literal, rule, pairs } of literals) {
-      if (active.has(rule) || !pairs.every((k) => PAIRS[k] === 1)) continue;
-      if (text.includes(literal)) active.add(rule);
-    }
     // Rule order is kept so that results do not depend on which literal was seen first.
-    return rules.filter((r) => active.has(r));
+    const active: SecretRule[] = [];
+    for (let r = 0; r < compiled.length; r++) {
+      const { rule, literals } = compiled[r] as RuleLiterals;
+      for (let l = 0; l < literals.length; l++) {
+        const { literal, pairs } = literals[l] as RuleLiterals['literals'][number];
+        if (allPairsSeen(pairs) && text.includes(literal)) {
+          active.push(rule);
+          break;
+        }
+      }
+    }
+    return active;
   };
+}
+
+function allPairsSeen(pairs: readonly number[]): boolean {
+  for (let i = 0; i < pairs.length; i++) if (PAIRS[pairs[i] as number] !== 1) return false;
+  return true;
 }
 
 // Provider rules know exactly what they found; the parsing detectors come next and the generic
@@ -125,12 +143,14 @@ export interface SecretScanOptions {
   readonly disabledRules?: readonly string[] | undefined;
 }
 
+type StructuralDetector = (text: string, out: SecretCandidate[]) => void;
+
 /** A compiled secret detector (thresholds and rule selection fixed when it is built). */
 export function createSecretDetector(options: SecretScanOptions = {}): (text: string) => Finding[] {
   const disabled = new Set(options.disabledRules ?? []);
   const prefilter = compilePrefilter(SECRET_RULES.filter((r) => !disabled.has(r.id)));
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const structural: readonly [string, (text: string, out: SecretCandidate[]) => void][] = [
+  const structural: readonly [string, StructuralDetector][] = [
     ['private-key', findPrivateKeys],
     ['url-password', findUrlPasswords],
     ['connection-string-password', findConnectionStringPasswords],
@@ -141,8 +161,13 @@ export function createSecretDetector(options: SecretScanOptions = {}): (text: st
   const detectors = structural.filter(([id]) => !disabled.has(id)).map(([, find]) => find);
   return (text) => {
     const candidates: SecretCandidate[] = [];
-    for (const rule of prefilter(text)) applyRule(rule, text, candidates);
-    for (const find of detectors) find(text, candidates);
+    // Indexed loops: unoptimised code allocates an iterator and a result object per for-of step,
+    // and this runs on every streamed delta.
+    const rules = prefilter(text);
+    for (let i = 0; i < rules.length; i++) applyRule(rules[i] as SecretRule, text, candidates);
+    for (let i = 0; i < detectors.length; i++) (detectors[i] as StructuralDetector)(text, candidates);
+    // The usual case on a streamed window; skips the copies and sorts of the overlap pass.
+    if (candidates.length === 0) return [];
     return resolveOverlaps(candidates.filter((c) => c.score >= threshold)).map((c) => ({
       type: `secret.${c.rule}`,
       entity: c.entity,

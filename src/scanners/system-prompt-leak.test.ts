@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Conversation } from '../core/conversation.ts';
 import type { Finding } from '../core/finding.ts';
 import { applyRewrites } from '../core/guard.ts';
-import { canaryLine, systemPromptLeak } from './system-prompt-leak.ts';
+import { canaryLine, systemPromptLeak, words } from './system-prompt-leak.ts';
 
 const CONTEXT = { stage: 'output', origin: 'assistant', role: 'assistant' } as const;
 const SYSTEM =
@@ -110,5 +110,37 @@ describe('systemPromptLeak', () => {
   it('does nothing without a system prompt', () => {
     assert.deepEqual(base.forExchange?.(conversation(undefined)), {});
     assert.deepEqual(base.scan(SYSTEM, CONTEXT), []);
+  });
+});
+
+describe('words', () => {
+  // The reference: the regex the check used before it read code units itself.
+  const reference = (text: string, from: number) =>
+    [...text.slice(from).matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
+      text: m[0].toLowerCase(),
+      start: m.index + from,
+      end: m.index + from + m[0].length,
+    }));
+  const samples = [
+    '',
+    'You are Orbit, the support assistant of Acme Rockets (X-9, 12 May).',
+    '  leading and trailing spaces  ',
+    'Ünïcödé wörds: Straße, ÉCOLE, naïve, ½ ² µ ª º',
+    '中文字符 and 日本語のテキスト, Ελληνικά, русский текст, עברית, العربية ١٢٣',
+    'astral 𝐀𝐁𝐂 letters 𝟙𝟚 digits, emoji 😀🚀 between,𝐱y mixed',
+    'a lone high \ud835 and a lone low \udc00 surrogate, then \ud835\udc00 paired',
+    'snake_case-and-kebab.case/paths:42;x=1&y=2',
+    'İstanbul KELVIN K sign, ǅ title case',
+  ];
+  it('finds the same words, offsets and lower-case text as the regex, from any start', () => {
+    for (const sample of samples) {
+      for (let from = 0; from <= sample.length; from++) {
+        assert.deepEqual(
+          words(sample, from),
+          reference(sample, from),
+          `${JSON.stringify(sample)} from ${from}`,
+        );
+      }
+    }
   });
 });

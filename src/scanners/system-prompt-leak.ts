@@ -26,7 +26,8 @@ const MAX_RUN = 1024;
  * the trailing copied run, usually the first (it runs on every streamed delta).
  */
 const PENDING_TAILS = [64, 512, 2048];
-const WORD = /[\p{L}\p{N}]+/gu;
+/** One letter or number (a word is a run of them), tested in place at `lastIndex`. */
+const WORD_CHAR = /[\p{L}\p{N}]/uy;
 
 const optionsSchema = checkOptions(['allow', 'block', 'redact']).extend({
   /** Distinct copied 5-grams that make a leak (about `minMatches + 4` words copied verbatim). */
@@ -47,11 +48,57 @@ interface Word {
   readonly end: number;
 }
 
-function words(text: string): Word[] {
+/**
+ * The runs of letters and numbers in `text` from `from` on (as `/[\p{L}\p{N}]+/gu` finds them in
+ * `text.slice(from)`, with offsets into `text`), lower-cased. Read code unit by code unit rather
+ * than with `matchAll`: this runs on every streamed delta, and a match array plus an iterator
+ * result per word was the check's largest allocation.
+ */
+export function words(text: string, from = 0): Word[] {
   const out: Word[] = [];
-  for (const m of text.matchAll(WORD))
-    out.push({ text: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  forEachWord(text, from, (word, start, end) => out.push({ text: word, start, end }));
   return out;
+}
+
+/** `words` without the list: `visit` gets each lower-cased word and its offsets in turn. */
+function forEachWord(
+  text: string,
+  from: number,
+  visit: (word: string, start: number, end: number) => void,
+): void {
+  let i = from;
+  while (i < text.length) {
+    const first = wordCharLength(text, i);
+    if (first === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    // Lower-casing copies the word again; most words are lower-case ASCII already.
+    let lower = isLowerAscii(text.charCodeAt(i));
+    i += first;
+    for (let next = wordCharLength(text, i); next > 0; next = wordCharLength(text, i)) {
+      lower &&= isLowerAscii(text.charCodeAt(i));
+      i += next;
+    }
+    const word = text.slice(start, i);
+    visit(lower ? word : word.toLowerCase(), start, i);
+  }
+}
+
+function isLowerAscii(code: number): boolean {
+  return code < 128 && !(code >= 65 && code <= 90);
+}
+
+/** Code units of the letter or number at `i` (2 for one outside the BMP), 0 when there is none. */
+function wordCharLength(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code < 128)
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 1 : 0;
+  // A low surrogate read on its own is no letter; the regex would step back to its pair instead.
+  if (code >= 0xdc00 && code <= 0xdfff) return 0;
+  WORD_CHAR.lastIndex = i;
+  return WORD_CHAR.test(text) ? WORD_CHAR.lastIndex - i : 0;
 }
 
 function gramAt(list: readonly Word[], i: number): string {
@@ -193,28 +240,32 @@ function exchangeScanner(index: PromptIndex, hex: string | undefined, minMatches
   /** Undefined when a copied run may reach back beyond the `tail` characters read. */
   const copyPendingStart = (text: string, tail: number): number | undefined => {
     const tailStart = Math.max(0, text.length - tail);
-    const list = words(text.slice(tailStart));
+    const list = words(text, tailStart);
     // The tail may start inside a word: that cut word is not read (reaching it means "look further").
     if (tailStart > 0) list.shift();
     // A word touching the end may still grow: held when it could become a word of the prompt;
     // the copy-in-progress test below reads the complete words before it.
     let pending = text.length;
     const last = list.at(-1);
-    if (last !== undefined && tailStart + last.end === text.length) {
+    if (last !== undefined && last.end === text.length) {
       list.pop();
-      if (wordPrefixes.has(last.text)) pending = tailStart + last.start;
+      if (wordPrefixes.has(last.text)) pending = last.start;
     }
+    // Every word of a prompt 5-gram is in its vocabulary: phrases and grams reaching back past the
+    // trailing run of vocabulary words cannot match, so they are not built (one per delta each).
+    let known = list.length;
+    while (known > 0 && vocabulary.has((list[known - 1] as Word).text)) known--;
     let first = list.length;
-    for (let j = Math.max(0, list.length - (N - 1)); j < list.length; j++) {
+    for (let j = Math.max(known, list.length - (N - 1)); j < list.length; j++) {
       if (prefixes.has(phrase(list, j))) {
         first = j;
         break;
       }
     }
-    for (let g = list.length - N; g >= 0 && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
+    for (let g = list.length - N; g >= known && grams.has(gramAt(list, g)); g--) first = Math.min(first, g);
     if (first === 0 && tailStart > 0 && list.length > 0) return undefined;
     const word = list[first];
-    return word === undefined ? pending : Math.min(pending, tailStart + word.start);
+    return word === undefined ? pending : Math.min(pending, word.start);
   };
 
   return { id: 'output.systemPromptLeak', maxFindingLength: MAX_RUN, scan, pendingStart };
@@ -226,28 +277,34 @@ function overlapFindings(
   vocabulary: ReadonlySet<string>,
   enough: number,
 ): Finding[] {
-  const list = words(text);
   const runs: { start: number; end: number; count: number }[] = [];
   const matched = new Set<string>();
+  // The last N words, in rings indexed by word number modulo N: this runs on every streamed
+  // delta, and a list of word objects for the whole window was its largest allocation.
+  const recentText: string[] = [];
+  const recentStart: number[] = [];
+  let i = -1;
   // Most answer words are not in the prompt: a word outside its vocabulary rules out the
   // five 5-grams that contain it, before any string is built.
   let known = 0;
-  for (let i = 0; i < list.length; i++) {
-    const word = list[i];
-    known = word !== undefined && vocabulary.has(word.text) ? known + 1 : 0;
-    if (known < N) continue;
+  forEachWord(text, 0, (word, wordStart, end) => {
+    i++;
+    recentText[i % N] = word;
+    recentStart[i % N] = wordStart;
+    known = vocabulary.has(word) ? known + 1 : 0;
+    if (known < N) return;
     const at = i - N + 1;
-    const gram = gramAt(list, at);
-    if (!grams.has(gram)) continue;
+    let gram = recentText[at % N] as string;
+    for (let k = 1; k < N; k++) gram += ` ${recentText[(at + k) % N] as string}`;
+    if (!grams.has(gram)) return;
     matched.add(gram);
-    const start = list[at]?.start ?? 0;
-    const end = word?.end ?? start;
+    const start = recentStart[at % N] as number;
     const last = runs.at(-1);
     if (last !== undefined && start < last.end && end - last.start <= MAX_RUN) {
       last.end = end;
       last.count++;
     } else runs.push({ start, end, count: 1 });
-  }
+  });
   if (matched.size < enough) return [];
   const fraction = matched.size / grams.size;
   const score = Math.min(1, 0.6 + 0.4 * fraction);
