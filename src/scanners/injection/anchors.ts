@@ -82,7 +82,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
     'censorship moral morals morality ethics ethical boundaries safeguards policy policies guidelines rules laws ' +
-    'refuse ' +
+    'refuse layer layers rails ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +

@@ -76,9 +76,12 @@ const OVERRIDE: readonly RegExp[] = [
 ];
 
 const PERSONA: readonly RegExp[] = [
-  /\b(?:developer|dev|god|jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked|debug|sudo) mode\b/gi,
+  /\b(?:jailbreak|jailbroken|unfiltered|uncensored|unrestricted|evil|chaos|dan|stan|dude|aim|opposite|anarchy|unlocked) mode\b/gi,
+  // Phones, browsers and consoles have a real developer, debug or god mode: asking how to turn it on,
+  // or naming the device, is not a persona.
+  /(?<!\bhow\s{1,4}(?:do|can|to|should|would)\s{1,4}(?:(?:i|we|you|one)\s{1,4})?(?:enable|activate|turn\s{1,4}on|disable|turn\s{1,4}off|exit|enter|get\s{1,4}into|access|use)\s{1,4}(?:the\s{1,4})?)\b(?:developer|dev|god|debug|sudo) mode\b(?!\s{1,4}(?:in|on|for|of)\s{1,4}(?:(?:my|your|the|a|an|his|her|their|our)\s{1,4})?(?:chrome|firefox|edge|safari|opera|brave|browsers?|android|ios|ipados|iphone|ipad|phones?|pixel|samsung|galaxy|xiaomi|windows|macos|mac|linux|ubuntu|xbox|playstation|ps[45]|nintendo|switch|steam|minecraft|games?|vs\s?code|visual\s{1,4}studio|settings|devices?|tablets?|laptops?|computers?|pc|apps?|extensions?|roku|tv|kindle|routers?|tesla|cars?|unity|unreal|wordpress|shopify|figma)\b|\s{1,4}(?:settings|options|toggle|menu|switch)\b)/gi,
   /\b(?:do anything now|jailbreak|jailbreaken|jailbreaked|jailbrok|jailbroken|jailbroked|DAN|STAN|AIM|BetterDAN|AntiGPT|DUDE|Machiavellian)\b/g,
-  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines|rules|laws)\b/gi,
+  /\b(?:no|without|free (?:of|from)|not bound by|unbound by|broken free of|break free (?:of|from)|outside|beyond|don't have|doesn't have|do not have|does not have)\s+(?:[^\s.!?]+\s+){0,3}?(?:restrictions?|filters?|filtering|limit(?:ation)?s|censorship|safety (?:layers?|filters?|guardrails?|rails)|morals?|morality|ethics|ethical (?:guidelines|boundaries|constraints)|boundaries|safeguards|content polic(?:y|ies)|guidelines|rules|laws)\b/gi,
   /\b(?:never|not|won't|will not|cannot|can't|don't|doesn't|does not|do not) (?:ever )?(?:refuse|decline|say no to|reject) (?:a |any |my )?(?:request|question|prompt|order)s?\b/gi,
   /\b(?:ignore|ignores|violate|violates|break|breaks|bypass|bypasses|not (?:bound by|restricted by|subject to)) (?:the |all |any )?(?:openai|anthropic|google)?(?:'s)? ?(?:content )?polic(?:y|ies)\b/gi,
   /\b(?:doesn't|does not|don't|do not|never) (?:care|worry) (?:about|for) (?:\S+ ){0,2}?(?:ethics|morals|morality|legality|laws?|rules|consequences|safety)\b/gi,
