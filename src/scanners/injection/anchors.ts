@@ -82,7 +82,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
     'censorship moral morals morality ethics ethical boundaries safeguards policy policies guidelines rules laws ' +
-    'refuse layer layers rails ' +
+    'refuse layer layers rails twice shadow dark alter ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
@@ -100,8 +100,10 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'preamble init boot startup passphrase passcode word letter letters skriv visa berätta vis fortæl ' +
     'fortell řekni ukaž vypiš pokaż podaj wypisz powiedz göster söyle yazdır tampilkan tunjukkan beritahu ' +
     'sebutkan hiển cho in mutasd áruld írd näytä kerro tulosta arată spune afișează onyesha niambie ' +
-    'ipakita sabihin sistem gizli şifreyi parolayı talimatlarını',
-  'injection.chat_template': 'inst sys turn system assistant im developer role',
+    'ipakita sabihin sistem gizli şifreyi parolayı talimatlarını consignes instrukcjami tekrar lặp nhắc viết tiết ' +
+    'compris versteckten geheimen systemanweisungen',
+  'injection.chat_template':
+    'inst sys turn system assistant im developer role sure certainly absolutely course',
   'injection.delimiter': 'end begin start stop close',
   'injection.payload_splitting':
     'concatenate combine join merge together assemble backwards backward reverse decode',
@@ -118,7 +120,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'notes assistants models llms agents bots chatbot chatbots language messages instruction instructions ' +
     'reminder reminders notice notices memo memos request requests orders hinweis nachricht anweisung notiz ' +
     'nota mensaje mensagem messaggio instrucción instrução istruzione anteckning meddelande poznámka notatka ' +
-    'wiadomość catatan pesan si se wenn',
+    'wiadomość catatan pesan si se wenn user automated system tool program',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

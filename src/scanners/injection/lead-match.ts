@@ -118,11 +118,14 @@ function firstWord(alt: string): string | undefined {
 /** `alt` after its leading `\\b` or lookbehind, or undefined when it has neither. */
 function afterWordStart(alt: string): string | undefined {
   if (alt.startsWith('\\b')) return alt.slice(2);
-  if (!alt.startsWith('(?<=')) return undefined;
-  // A leading lookbehind (written to require a line start, punctuation or space before the word)
-  // only checks what precedes the word: skip it.
+  if (!alt.startsWith('(?<=') && !alt.startsWith('(?<!')) return undefined;
+  // A leading lookbehind (written to require a line start, punctuation or space before the word,
+  // or to rule out a context such as "how do I enable …") only checks what precedes the word:
+  // skip it.
   const end = groupEnd(alt, 0);
-  return end < 0 ? undefined : alt.slice(end);
+  if (end < 0) return undefined;
+  const rest = alt.slice(end);
+  return rest.startsWith('\\b') ? rest.slice(2) : rest;
 }
 
 /**

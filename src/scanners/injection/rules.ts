@@ -72,7 +72,7 @@ const OVERRIDE: readonly RegExp[] = [
   /(?:تجاهل|انس|أهمل|تخطى)\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
   // Greek, Hebrew, Persian (object first), Thai.
   /(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε)[^.\n]{0,30}?(?:οδηγίες|κανόνες|εντολές)|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.\n]{0,30}?(?:הוראות|ההוראות|הכללים|ההנחיות)|(?:دستورالعمل|دستورات|قوانین)[^.\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^\n]{0,30}?(?:คำสั่ง|คำแนะนำ|กฎ)/gi,
-  /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)/g,
+  /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)|(?:अपने|सारे|सभी)\s+नियम[^।\n]{0,20}?(?:भूल जाओ|भूल जाइए|भूल जाएं|अनदेखा करो|अनदेखा करें)/g,
 ];
 
 const PERSONA: readonly RegExp[] = [
@@ -89,13 +89,15 @@ const PERSONA: readonly RegExp[] = [
   /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
   // "two" and "both" lead a word-started alternative; the digit is its own (scanned) alternative.
   /\b(?:two|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b|\b2 (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
+  // A second, unbound self answering beside the model: "reply twice: … then as your shadow self".
+  /\bas your (?:shadow|evil|dark|unfiltered|uncensored|unrestricted|jailbroken|rogue) (?:self|twin|side|alter ego|version)\b|\b(?:reply|answer|respond) twice\b[^\n]{1,80}?\b(?:shadow|evil|dark|unfiltered|uncensored|unrestricted|jailbroken|rogue)\b/gi,
   // Refusal suppression: two or more of the model's ways out closed at once ("do not apologise,
   // no disclaimers, never say you can't"). One alone is a style wish ("no need to apologise").
   /(?<=\b(?:do not|don't|never|no|without|must not|avoid)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4}){0,2}?)(?:apologise|apologize|apologies|disclaimer|disclaimers|warning|warnings|caveat|caveats|refuse|refusal|refusals)\b[^\n]{1,120}?\b(?:apologi[sz]e|apologies|disclaimers?|warnings?|caveats?|refuse|refusals?|polic(?:y|ies)|can(?:no|')t|unable)\b/gi,
   // The rules declared gone: "the safety rules were removed in the last update".
-  /(?<=\b(?:safety|content|ethical|moral|your|ai)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4})?)(?:restrictions|filters|rules|guidelines|safeguards|limitations|guardrails)\s+(?:have\s+been\s+|were\s+|are\s+(?:now\s+)?)?(?:removed|lifted|disabled|turned off|switched off|deactivated|suspended)\b/gi,
+  /(?<=\b(?:safety|content|ethical|moral|your|ai)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4})?)(?:restrictions|filters|rules|guidelines|safeguards|limitations|guardrails|layer|layers)\s+(?:have\s+been\s+|has\s+been\s+|were\s+|was\s+|are\s+(?:now\s+)?|is\s+(?:now\s+)?)?(?:removed|lifted|disabled|turned off|switched off|deactivated|suspended|uninstalled|deleted|stripped)\b/gi,
   // "Developer mode" in other languages.
-  /\b(?:modo|mode|modalità|modalita)\s+(?:de\s+|del\s+)?(?:desarrollador|développeur|developpeur|sviluppatore|desenvolvedor|programador|dios|dieu)\b|\b(?:entwicklermodus|ontwikkelaarsmodus)\b/gi,
+  /(?<!\b(?:cómo|como|comment|come)\s{1,4}(?:activo|activar|activer|attivare|attivo|ativar|ativo|desactivar|désactiver|disattivare)\s{1,4}(?:(?:el|le|la|il|o)\s{1,4})?)\b(?:modo|mode|modalità|modalita)\s+(?:de\s+|del\s+)?(?:desarrollador|développeur|developpeur|sviluppatore|desenvolvedor|programador|dios|dieu)\b(?!\s{1,4}(?:en|no|na|nel|nella|sur|sul|de|do|da|del|dello|della)\s{1,4}(?:(?:mi|tu|su|el|la|meu|minha|seu|sua|o|a|il|lo|mon|ma|le|l')\s{0,4})?(?:teléfono|telefono|telefone|téléphone|móvil|movil|celular|cellulare|smartphone|portable|android|iphone|ipad|chrome|firefox|navegador|navigateur|browser|windows|pc|ordenador|computador|ordinateur|tablet|tableta|tablette|xbox|playstation|consola|console)\b)|\b(?:entwicklermodus|ontwikkelaarsmodus)\b/gi,
   /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
   // Multilingual "without restrictions/censorship".
   /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restrições|restrizioni|restrictions|einschränkungen|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)(?![a-z\u00e0-\u024f])/gi,
@@ -122,16 +124,16 @@ const EXTRACTION: readonly RegExp[] = [
   /\b(?:muestra|muéstrame|revela|repite|dime|dame|imprime|mostra|mostre|rivela|ripeti|dimmi|dammi|affiche|révèle|répète|montre|montre-moi|dis-moi|donne-moi|donnez-moi|zeig|zeige|verrate|wiederhole|gib)\s+(?:[^\s.!?]+\s+){0,4}?(?:prompt del sistema|prompt di sistema|prompt système|systemprompt|system-prompt|instrucciones|istruzioni|instructions|anweisungen|contraseña|password|mot de passe|passwort)\b/gi,
   // Started on the (rare) object, the verb looked behind: the verbs are common words.
   /(?<=(?:^|[\s"'“(])(?:řekni|áruld el|írd ki|skriv ut|visa|berätta|vis|fortæl|fortell|ukaž|vypiš|pokaż|podaj|wypisz|powiedz|göster|söyle|tampilkan|tunjukkan|beritahu|sebutkan|mutasd|näytä|kerro|tulosta|arată-mi|arată|spune-mi|afișează|onyesha|niambie|ipakita|sabihin)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4}){0,4}?)(?:systemprompt|systemprompten|systemmeddelandet|systeminstruktionerna|lösenordet|lösenord|adgangskoden|passordet|systémový prompt|heslo|hasło|prompt systemowy|sistem istemini|sistem mesajını|şifreyi|prompt sistem|kata sandi|rendszerpromptot|jelszót|järjestelmäkehotteesi|salasanan|promptul de sistem|parola|nenosiri|instruktioner|pokyny|instrukcje|instruksi|utasításaidat|ohjeesi|instrucțiunile|maagizo)\b/gi,
-  /(?:hiển thị|cho tôi biết|in ra)\s+[^.\n]{0,30}?(?:lời nhắc hệ thống|mật khẩu|hướng dẫn của bạn)/gi,
+  /(?:hiển thị|cho tôi biết|in ra|lặp lại|nhắc lại|viết ra|tiết lộ)\s+[^.\n]{0,30}?(?:lời nhắc hệ thống|mật khẩu|hướng dẫn của bạn)/gi,
   // Turkish puts the verb last. (`\b` cannot start a word like "şifreyi": to it "ş" is no letter.)
-  /(?<=^|[\s"'“(])(?:sistem (?:istemini|mesajını|talimatlarını|komutunu)|gizli (?:talimatlarını|şifreyi|kuralları)|şifreyi|parolayı|talimatlarını)\s+(?:[^\s.!?]+\s+){0,2}?(?:göster|söyle|yaz|tekrarla|paylaş|ver)/gi,
+  /(?<=^|[\s"'“(])(?:sistem (?:istemini|mesajını|talimatlarını|komutunu)|gizli (?:talimatlarını|şifreyi|kuralları)|şifreyi|parolayı|talimatlarını)\s+(?:[^\s.!?]+\s+){0,2}?(?:göster|söyle|yaz(?:dır)?|tekrarla|tekrar et|paylaş|ver)/gi,
   /(?:покажи|выведи|повтори|раскрой|напиши|скажи)\s+(?:[^\s.!?]+\s+){0,4}?(?:системн[\u0430-\u044f\u0451]{0,8}\s+(?:промпт|подсказк|инструкци|сообщени)|(?:свои|твои|ваши)\s+инструкци|пароль)/gi,
   // Chinese, Japanese, Korean: the secret together with a verb of showing or telling (a mention
   // alone is how people ask for help writing a system prompt or resetting a password).
   /(?:输出|打印|显示|展示|告诉我|说出|透露|泄露|重复|复述|列出|给我看|發給我|发给我)[^。！？\n]{0,6}?(?:(?:系统|系統|初始)(?:提示[词詞]?|指令|设定|設定)|你的(?:提示词|提示詞|指令|设定|設定)|密码|密碼|口令)|(?:(?:系统|系統|初始)(?:提示[词詞]?|指令)|你的(?:提示词|指令|设定)|密码|密碼|口令)(?:是什么|是什麼|是啥)|(?:重复|重複|复述|複述|输出|輸出|打印|显示|顯示)[^。！？\n]{0,6}?(?:上面|以上|之前|前面|上述)的?(?:所有|全部)?(?:内容|內容|文字|文本|指令)/g,
-  /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉|上記の(?:内容|文章)|これまでの(?:内容|文章))(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
+  /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉|上記の(?:内容|文章)|上に書かれ(?:ている|た)(?:内容|文章|こと)|これまでの(?:内容|文章))(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
   /(?:시스템 프롬프트|초기 지시|비밀번호|암호|위의 (?:내용|모든 내용|글))[를을은는]?\s*(?:그대로\s*|전부\s*|모두\s*)?(?:보여|알려|출력|공개|반복|말해)/g,
-  /(?:اعرض|أظهر|اكتب|أخبرني|اطبع)[^.\n]{0,20}?(?:موجه النظام|تعليمات النظام|التعليمات السرية|كلمة المرور|كلمة السر)|(?:सिस्टम प्रॉम्प्ट|पासवर्ड|निर्देश)[^।\n]{0,20}?(?:दिखाएँ|दिखाओ|बताओ|बताएं|लिखो)|(?:δείξε|πες μου|γράψε)[^.\n]{0,20}?(?:οδηγίες συστήματος|κωδικό|συνθηματικό)|(?:הצג|הראה|תגיד לי|כתוב)[^.\n]{0,20}?(?:הנחיות המערכת|הסיסמה|פרומפט המערכת)|(?:แสดง|บอก)[^\n]{0,20}?(?:พรอมต์ระบบ|รหัสผ่าน|คำสั่งระบบ)|(?:پرامپت سیستم|رمز عبور|دستورالعمل\u200c?های سیستم)[^.\n]{0,20}?(?:نشان بده|بگو|بنویس)/gi,
+  /(?:اعرض|أظهر|اكتب|أخبرني|اطبع)[^.\n]{0,20}?(?:موجه النظام|تعليمات النظام|التعليمات السرية|التعليمات الأصلية|تعليماتك|كلمة المرور|كلمة السر)|(?:सिस्टम प्रॉम्प्ट|पासवर्ड|निर्देश)[^।\n]{0,20}?(?:दिखाएँ|दिखाओ|बताओ|बताएं|लिखो)|(?:δείξε|πες μου|γράψε)[^.\n]{0,20}?(?:οδηγίες συστήματος|κωδικό|συνθηματικό)|(?:הצג|הראה|תגיד לי|כתוב)[^.\n]{0,20}?(?:הנחיות המערכת|הסיסמה|פרומפט המערכת)|(?:แสดง|บอก)[^\n]{0,20}?(?:พรอมต์ระบบ|รหัสผ่าน|คำสั่งระบบ)|(?:پرامپت سیستم|رمز عبور|دستورالعمل\u200c?های سیستم)[^.\n]{0,20}?(?:نشان بده|بگو|بنویس)/gi,
   // Indirect routes to the same secret: asking to see it, to finish its first sentence, to encode
   // it, to print it from code, or for what the model must not say.
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
@@ -146,6 +148,9 @@ const EXTRACTION: readonly RegExp[] = [
   /(?<=\b(?:spell|write|say|give|type|print|list|encode|translate|reverse|tell)\s{1,4}(?:[^\s.!?]{1,30}\s{1,4}){0,3}?)(?:password|passphrase|passcode|secret word|secret key|secret code|hidden word|access code)\b[^\n.]{1,60}?\b(?:backwards?|reversed|letter by letter|each letter|every letter|one letter|per line|spaces? between|dash(?:es)? between|base64|hex|morse|pig latin|first (?:and|or) last letter)\b/gi,
   /(?<=\b(?:first|initial) )(?:letter|letters)\b[^\n.]{1,60}?\bspell\s+(?:out\s+)?(?:the |your |my )?(?:password|passphrase|passcode|secret word|secret|hidden word|access code)\b/gi,
   /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
+  // "…including the hidden instructions": nobody says it unless they want them printed.
+  /\b(?:including|along with|together with)\s+(?:(?:the|your|any|all)\s+)?(?:hidden|secret|system|initial|original)\s+(?:instructions|prompt|rules|password)\b|(?<=\by )compris (?:les |la |le |vos |tes )?(?:consignes|instructions|règles) (?:cachées|secrètes|système|initiales)\b|\bincluyendo (?:las )?instrucciones (?:ocultas|secretas|del sistema)\b|\b(?:einschließlich|inklusive) (?:der )?(?:versteckten|geheimen|System-?)anweisungen\b|(?<=(?:^|\s)(?:łącznie|wraz) z )instrukcjami systemowymi\b/gi,
+  /(?:秘密の)?(?:パスワード|システムプロンプト|指示)も含めて/g,
   /\b(?:output|print|show|reveal|display|repeat)\s+(?:your |the )?(?:initiali[sz]ation|init|boot|startup|preamble|pre-?prompt) (?:string|text|message|prompt|above)\b/gi,
 ];
 
@@ -154,6 +159,8 @@ const CHAT_TEMPLATE: readonly RegExp[] = [
   /\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn)>|<\/?(?:system|assistant|im_start)>/gi,
   /^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?(?:system|assistant|developer)[ \t]{0,4}(?:message|prompt)?[ \t]{0,4}:/gim,
   /"role"\s*:\s*"(?:system|developer|assistant)"/gi,
+  // Many-shot: fake earlier turns in which the model already complied, twice or more.
+  /(?<=(?:^|\n|[.?!:]\s{1,4})(?:a|assistant|ai|answer|bot)\s{0,3}:\s{0,3})(?:sure|of course|certainly|absolutely)(?:[,:]\s{0,4}|\s{1,4}|\.\s{0,4})here(?:'s| is| are)\b[\s\S]{1,800}?(?<=(?:^|\n|[.?!:]\s{1,4})(?:a|assistant|ai|answer|bot)\s{0,3}:\s{0,3})(?:sure|of course|certainly|absolutely)\b/gi,
 ];
 
 const DELIMITER: readonly RegExp[] = [
@@ -165,8 +172,8 @@ const DELIMITER: readonly RegExp[] = [
 const PAYLOAD_SPLITTING: readonly RegExp[] = [
   /\b(?:concatenate|combine|join|merge|put together|add together|assemble)\s+(?:[^\s.!?]+\s+){0,3}?(?:strings?|parts|pieces|variables|fragments|segments|letters|words|tokens|halves)\b/gi,
   /\b[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][ \t]*[;,\n]\s*[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][^\n]{0,80}?\b[a-z]\d?\s*\+\s*[a-z]\d?\b/gi,
-  /\b(?:spell|spelled|read|write) (?:it |this |that )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
-  /\bdecode (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on)\b/gi,
+  /\b(?:spell|spelled|read|write) (?:it |this |that |the following |the text |the next line )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
+  /\b(?:decode|unscramble|reverse) (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b|(?<=\bbackwards?\s{1,4}(?:and\s{1,4})?)then\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b/gi,
 ];
 
 const TOOL_COERCION: readonly RegExp[] = [

@@ -370,11 +370,26 @@ function insertedInstructions(rows: readonly Row[]): Map<number, string> {
  */
 export function augment(rows: readonly Row[]): Row[] {
   const inserted = insertedInstructions(rows);
+  const known = [...new Set(inserted.values())]
+    .filter((s) => s.length >= 20)
+    .sort((a, b) => b.length - a.length);
   const extra: Row[] = [];
   for (const [i, r] of rows.entries()) {
     const instruction = inserted.get(i);
     if (instruction !== undefined) {
       extra.push({ ...r, text: instruction, source: `${r.source}#inserted` });
+    } else if (r.y === 1 && r.kind === 'indirect') {
+      // No clean twin in the data, but a known instruction inside: cutting it out gives the twin,
+      // so the document's own words do not learn to look hostile.
+      const cut = known.find((s) => r.text.includes(s));
+      if (cut !== undefined)
+        extra.push({
+          ...r,
+          y: 0,
+          kind: 'benign-hard',
+          text: r.text.replace(cut, ' ').trim(),
+          source: `${r.source}#clean-twin`,
+        });
     } else if (r.y === 0) {
       const windows = windowsOf(r.text);
       if (windows.length < 2) continue;
