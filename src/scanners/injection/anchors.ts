@@ -82,7 +82,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
     'censorship moral morals morality ethics ethical boundaries safeguards policy policies guidelines rules laws ' +
-    'refuse layer layers rails twice shadow dark alter ' +
+    'refuse layer layers rails twice shadow dark alter sure certainly absolutely course novel story stories ' +
+    'screenplay fiction fictional thriller chapter roleplay role hypothetical hypothetically thought lullaby ' +
+    'bedtime grandma grandmother granny nana grandpa grandfather matter moderation censors safety ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +

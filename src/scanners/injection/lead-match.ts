@@ -95,11 +95,11 @@ function endsWord(source: string, i: number): boolean {
     if (source[after] === '?') after++; // a lazy quantifier
     return endsWord(source, after);
   }
-  // A class of separators only (`[ -]`, `[,:]`) ends a word as each of its members does.
+  // A class of separators only (`[ -]`, `[,:]`, `[\\s.]`) ends a word as each of its members does.
   if (c === '[') {
     const close = source.indexOf(']', i + 1);
     const members = close < 0 ? '' : source.slice(i + 1, close);
-    return /^[ ',:-]+$/.test(members);
+    return /^(?:[ ',:;.!?-]|\\[snt])+$/.test(members);
   }
   // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
   return (
