@@ -85,7 +85,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'refuse layer layers rails twice shadow dark alter sure certainly absolutely course novel story stories ' +
     'screenplay fiction fictional thriller chapter roleplay role hypothetical hypothetically thought lullaby ' +
     'bedtime grandma grandmother granny nana grandpa grandfather matter moderation censors safety twin ' +
-    'translated zulu gaelic hmong guarani finge finja fingir abuelo abuela avó avô keycard keycards ' +
+    'translated zulu gaelic hmong guarani finge finja fingir abuelo abuela avó avô keycard keycards game ' +
+    'tabletop rpg documentary training synthetic simulation historian einschränkungen regeln grenzen zensur ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
@@ -104,7 +105,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'fortell řekni ukaž vypiš pokaż podaj wypisz powiedz göster söyle yazdır tampilkan tunjukkan beritahu ' +
     'sebutkan hiển cho in mutasd áruld írd näytä kerro tulosta arată spune afișează onyesha niambie ' +
     'ipakita sabihin sistem gizli şifreyi parolayı talimatlarını consignes instrukcjami tekrar lặp nhắc viết tiết ' +
-    'compris versteckten geheimen systemanweisungen conversation chat thread',
+    'compris versteckten geheimen systemanweisungen conversation chat thread lautet geheime',
   'injection.chat_template':
     'inst sys turn system assistant im developer role sure certainly absolutely course',
   'injection.delimiter': 'end begin start stop close',
@@ -124,7 +125,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'reminder reminders notice notices memo memos request requests orders hinweis nachricht anweisung notiz ' +
     'nota mensaje mensagem messaggio instrucción instrução istruzione anteckning meddelande poznámka notatka ' +
     'wiadomość catatan pesan si se wenn user automated system tool program autonomous addressed directed ' +
-    'written owner administrator admin boss customer guest confirmation permission approval assistenten agenten ki',
+    'written owner administrator admin boss customer guest confirmation permission approval assistenten agenten ki ' +
+    'evaluator grader judge harness scorer',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

@@ -308,7 +308,7 @@ function holdsAny(text: string, characters: readonly string[]): boolean {
   return false;
 }
 
-const LEAD_TABLE_SIZE = 1024;
+const LEAD_TABLE_SIZE = 2048;
 const LEAD_TABLE_MASK = LEAD_TABLE_SIZE - 1;
 /** Bits of the lead-word filter: with a few hundred lead words, about 2% of other words pass it. */
 const LEAD_FILTER_BITS = 14;
