@@ -87,6 +87,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'bedtime grandma grandmother granny nana grandpa grandfather matter moderation censors safety twin ' +
     'translated zulu gaelic hmong guarani finge finja fingir abuelo abuela avó avô keycard keycards game ' +
     'tabletop rpg documentary training synthetic simulation historian einschränkungen regeln grenzen zensur ' +
+    'world monde mundo welt mondo desprecia rechaza méprise ignoriert verachtet guion novela historia ficción ' +
+    'juego roman jeu drehbuch geschichte rollenspiel romanzo gioco ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
@@ -110,7 +112,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'inst sys turn system assistant im developer role sure certainly absolutely course',
   'injection.delimiter': 'end begin start stop close',
   'injection.payload_splitting':
-    'concatenate combine join merge together assemble backwards backward reverse decode unscramble',
+    'concatenate combine join merge together assemble backwards backward reverse reversed decode unscramble',
   'injection.tool_coercion':
     'tool function plugin api action command without silently secretly quietly immediately automatically ' +
     'code snippet script block excerpt section payload',
@@ -126,7 +128,11 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'nota mensaje mensagem messaggio instrucción instrução istruzione anteckning meddelande poznámka notatka ' +
     'wiadomość catatan pesan si se wenn user automated system tool program autonomous addressed directed ' +
     'written owner administrator admin boss customer guest confirmation permission approval assistenten agenten ki ' +
-    'evaluator grader judge harness scorer',
+    'evaluator grader judge harness scorer menciones digas prévenir dire informer laisse attention nutzer ' +
+    'benutzer antworte sag nome senza rispondi zeg vertel zonder opmerking dile dígale infórmale avisa cuando ' +
+    'repository repo document page file site website email ticket project workspace override agents wants ' +
+    'needs asked requests authorises authorizes authorised authorized instructed like writing speaking requires ' +
+    'asks instructs expects',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

@@ -99,7 +99,7 @@ function endsWord(source: string, i: number): boolean {
   if (c === '[') {
     const close = source.indexOf(']', i + 1);
     const members = close < 0 ? '' : source.slice(i + 1, close);
-    return /^(?:[ ',:;.!?-]|\\[snt])+$/.test(members);
+    return /^(?:[ ',:;.!?_-]|\\[snt])+$/.test(members);
   }
   // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
   return (
@@ -125,6 +125,7 @@ function afterWordStart(alt: string): string | undefined {
   const end = groupEnd(alt, 0);
   if (end < 0) return undefined;
   const rest = alt.slice(end);
+  if (rest.startsWith('(?<=') || rest.startsWith('(?<!')) return afterWordStart(rest);
   return rest.startsWith('\\b') ? rest.slice(2) : rest;
 }
 

@@ -70,9 +70,9 @@ const OVERRIDE: readonly RegExp[] = [
   // Chinese, Japanese, Korean: no spaces, so a bounded character gap.
   /(?:忽略|忽视|无视|忘记|忘掉|不要理会|不理会|放弃|無視)[^。！？\n]{0,12}?(?:指令|指示|说明|規則|规则|提示|要求|设定|設定|命令)/g,
   /(?:指示|命令|ルール|指令|設定|プロンプト)[^。！？\n]{0,12}?(?:無視|忘れ)/g,
-  /(?:지시|지침|명령|규칙|프롬프트)[^.!?\n]{0,12}?(?:무시|잊어)/g,
+  /(?:지시|지침|명령|규칙|프롬프트|요청)[^.!?\n]{0,12}?(?:무시|잊어)/g,
   // Arabic, Hindi.
-  /(?:تجاهل|انس|أهمل|تخطى)\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
+  /(?:تجاهل|انس|أهمل|تخطى)[\u064B-\u0652]?\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
   // Greek, Hebrew, Persian (object first), Thai.
   /(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε)[^.\n]{0,30}?(?:οδηγίες|κανόνες|εντολές)|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.\n]{0,30}?(?:הוראות|ההוראות|הכללים|ההנחיות)|(?:دستورالعمل|دستورات|قوانین)[^.\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^\n]{0,30}?(?:คำสั่ง|คำแนะนำ|กฎ)/gi,
   /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)|(?:अपने|सारे|सभी)\s+नियम[^।\n]{0,20}?(?:भूल जाओ|भूल जाइए|भूल जाएं|अनदेखा करो|अनदेखा करें)/g,
@@ -106,6 +106,10 @@ const PERSONA: readonly RegExp[] = [
   // language its training covers thinly and translate back.
   /\b(?:carry out|execute|follow|perform|fulfil|fulfill|comply with|answer)\s+(?:the\s+)?translated\s+(?:request|instructions?|text|task|question|prompt)\b|\b(?:in|into) (?:zulu|scots gaelic|hmong|guarani)\b[^\n]{1,160}?\b(?:back )?(?:into|to) english\b/gi,
   /\b(?:gäbe es|du hast|hättest du)\s+(?:jetzt\s+|ab sofort\s+)?(?:keine|keinerlei)\s+(?:einschränkungen|regeln|grenzen|filter|zensur|richtlinien)(?![a-zäöüß])|\bdamit (?:der|die|das|dein|deine|ein) (?:filter|moderation|zensur|sicherheitsfilter|system)\s+(?:es\s+|das\s+|ihn\s+)?nicht (?:erkennt|bemerkt|merkt|sieht|blockiert|findet)(?![a-zäöüß])/gi,
+  /\b(?:world|monde|mundo|welt|mondo)\s+(?:(?:fictif|ficticio|fictício|fiktiven|fiktive|immaginario|imaginary|fictional)\s+)?(?:où|donde|onde|in der|dove|where|in which)\s+(?:tout|todo|tudo|alles|tutto|everything|anything)\s+(?:est|es|é|ist|è|is)\s+(?:légal|legal|lecito|permitted|allowed|permis|permitido|erlaubt)\b|\b(?:desprecia|ignora|rechaza|méprise|ignore|ignoriert|verachtet)\s+(?:las|les|die|todas las|toutes les|alle)\s+(?:normas|normes|reglas|règles|regeln)\b/gi,
+  // The same framing in other languages: fiction or a game, real detail, a weapon or a drug.
+  /\b(?:guion|novela|historia|ficción|juego de rol|roman|fiction|jeu de rôle|drehbuch|geschichte|rollenspiel|romanzo|gioco di ruolo)\b[\s\S]{1,300}?\b(?:detalles técnicos reales|todos los detalles|paso a paso|étape par étape|tous les détails|schritt für schritt|alle details|passo dopo passo|tutti i dettagli)\b[^.!?\n]{1,120}?\b(?:explosivos?|bombas?|drogas?|cocaína|metanfetamina|veneno|explosifs?|bombes?|drogues?|cocaïne|poison|sprengstoff|bomben?|drogen|kokain|gift|esplosivi|droghe|cocaina|veleno)\b/gi,
+  /(?:小说|故事|剧本|游戏|扮演)[^。！？\n]{0,60}?(?:详细|具体|完整)[^。！？\n]{0,30}?(?:制造|制作|合成|提炼)[^。！？\n]{0,10}?(?:炸药|炸弹|毒品|冰毒|毒药|武器)/g,
   // A second, unbound self answering beside the model: "reply twice: … then as your shadow self".
   /\bas your (?:shadow|evil|dark|unfiltered|uncensored|unrestricted|jailbroken|rogue) (?:self|twin|side|alter ego|version)\b|\b(?:reply|answer|respond) twice\b[^\n]{1,80}?\b(?:shadow|evil|dark|unfiltered|uncensored|unrestricted|jailbroken|rogue)\b/gi,
   // Refusal suppression: two or more of the model's ways out closed at once ("do not apologise,
@@ -117,7 +121,7 @@ const PERSONA: readonly RegExp[] = [
   /(?<!\b(?:cómo|como|comment|come)\s{1,4}(?:activo|activar|activer|attivare|attivo|ativar|ativo|desactivar|désactiver|disattivare)\s{1,4}(?:(?:el|le|la|il|o)\s{1,4})?)\b(?:modo|mode|modalità|modalita)\s+(?:de\s+|del\s+)?(?:desarrollador|développeur|developpeur|sviluppatore|desenvolvedor|programador|dios|dieu)\b(?!\s{1,4}(?:en|no|na|nel|nella|sur|sul|de|do|da|del|dello|della)\s{1,4}(?:(?:mi|tu|su|el|la|meu|minha|seu|sua|o|a|il|lo|mon|ma|le|l')\s{0,4})?(?:teléfono|telefono|telefone|téléphone|móvil|movil|celular|cellulare|smartphone|portable|android|iphone|ipad|chrome|firefox|navegador|navigateur|browser|windows|pc|ordenador|computador|ordinateur|tablet|tableta|tablette|xbox|playstation|consola|console)\b)|(?<!\b(?:wie aktiviere ich|wie schalte ich|hoe schakel ik|hoe zet ik)\s{1,4}(?:den|de|het)\s{1,4})\b(?:entwicklermodus|ontwikkelaarsmodus)\b(?!\s{1,4}(?:in|im|auf|op|van|für|voor|bei)\s{1,4}(?:(?:mijn|meinem|meiner|dem|der|de|het|mein|je|dein|deinem)\s{1,4})?(?:chrome|firefox|edge|android|iphone|ipad|windows|handy|telefoon|telefon|smartphone|browser|pc|tablet|xbox|playstation)\b)/gi,
   /\b(?:hypothetical|fictional|imaginary) (?:world|scenario|universe|ai|story) (?:where|in which) [^.\n]{0,60}?\b(?:no|without) (?:rules|laws|restrictions|limits|ethics)\b/gi,
   // Multilingual "without restrictions/censorship".
-  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restricción|restrições|restrição|restrizioni|restrizione|restrictions|restriction|einschränkungen|einschränkung|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)(?![a-z\u00e0-\u024f])(?!\s+zu\s)/gi,
+  /\b(?:sin|sem|senza|sans|ohne|zonder|bez|tanpa)\s+(?:[^\s.!?]+\s+){0,2}?(?:restricciones|restricción|restrições|restrição|restrizioni|restrizione|restrictions|restriction|einschränkungen|einschränkung|beperkingen|ograniczeń|batasan|censura|censure|zensur|censuur|cenzury|sensor|filtros|filtri|filtres|filter|filters|filtrów|límites|limites|limiti|grenzen|reglas|normas|normes|norme|normen|regeln|regole|règles|moral|morale|ética|etica|éthique|ethik)(?![a-z\u00e0-\u024f])(?!\s+zu\s)/gi,
   /\b(?:utan|uden|uten|fără|ilman|bila|walang)\s+(?:[^\s.!?]+\s+){0,2}?(?:begränsningar|begrænsninger|begrensninger|regler|filter|filtre|censur|sensur|restricții|reguli|limite|cenzură|rajoituksia|sääntöjä|sensuuria|vikwazo|sheria|mipaka|limitasyon|patakaran)(?![a-z\u00e0-\u024f])|\b(?:kısıtlamasız|sınırsız|sansürsüz|filtresiz|utvecklarläge|udviklertilstand|utviklermodus|kehittäjätila)\b|\b(?:korlátozások|szabályok|cenzúra)\s+nélkül\b|\bgeliştirici mod|\brežim vývojáře\b|\bvývojářský režim\b|\btryb (?:dewelopera|programisty)\b|\bmode pengembang\b|\bbez (?:omezení|pravidel|cenzury|filtrů)(?![a-z\u00e0-\u024f])/gi,
   // "Respects no rule": a verb of following, then a negative determiner before the rules (French,
   // Spanish, Italian, Portuguese, German, Dutch, Swedish), and Turkish with the verb last.
@@ -191,7 +195,7 @@ const PAYLOAD_SPLITTING: readonly RegExp[] = [
   /\b(?:concatenate|combine|join|merge|put together|add together|assemble)\s+(?:[^\s.!?]+\s+){0,3}?(?:strings?|parts|pieces|variables|fragments|segments|letters|words|tokens|halves)\b/gi,
   /\b[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][ \t]*[;,\n]\s*[a-z]\d?\s*=\s*["'][^"'\n]{1,60}["'][\s\S]{0,200}?\b[a-z]\d?\s*\+\s*[a-z]\d?\b/gi,
   /\b(?:spell|spelled|read|write) (?:it |this |that |the following |the text |the next line )?backwards?\b|\breverse (?:the|this) (?:string|text|letters|order)\b/gi,
-  /\b(?:decode|unscramble|reverse) (?:and|then) (?:follow|execute|obey|run|act on|carry (?:it|them) out)\b|\b(?:decode|unscramble|reverse) (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b|(?<=\bbackwards?\s{1,4}(?:and\s{1,4})?)then\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b/gi,
+  /\b(?:decode|unscramble|reverse) (?:and|then) (?:follow|execute|obey|run|act on|carry (?:it|them) out)\b|\b(?:answer|follow|execute|carry out|do) (?:this|the) (?:reversed|backwards?) (?:question|text|sentence|prompt|request|instruction)\b|\b(?:decode|unscramble|reverse) (?:this|the following|the|it)\s+(?:[^\s.!?]+\s+){0,3}?(?:and|then)\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b|(?<=\bbackwards?\s{1,4}(?:and\s{1,4})?)then\s+(?:follow|execute|do|obey|answer|run|act on|carry (?:it|them) out)\b/gi,
 ];
 
 const TOOL_COERCION: readonly RegExp[] = [

@@ -466,7 +466,10 @@ function foldConfusables(text: string, tally: Tally, origin: (o: number) => numb
 function spacedEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   for (const m of text.matchAll(SPACED)) {
-    const letters = m[0].replace(/[ ._*-]/g, '');
+    // Letters joined by dots or dashes ("f.o.r t.h.e"): a space between them still ends a word.
+    const letters = /[._*-]/.test(m[0])
+      ? m[0].replace(/[._*-]/g, '').replace(/ +/g, ' ')
+      : m[0].replace(/ /g, '');
     // Single-letter list items ("a b c d") are not words; demand a vowel-bearing run.
     if (!/[aeiouy]/i.test(letters) && /[a-z]/i.test(letters)) continue;
     edits.push({ start: m.index, end: m.index + m[0].length, replacement: letters });
