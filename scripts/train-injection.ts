@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { metricsTable } from '../src/scanners/injection/metrics.ts';
-import { buildModel, TEMPLATE_SOURCE } from '../src/scanners/injection/train.ts';
+import { buildModel, isProjectRow, TEMPLATE_SOURCE } from '../src/scanners/injection/train.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -46,17 +46,17 @@ log(
 );
 log('thresholds: per fold, at 2% FPR on the training folds (the shipped model maps that point to 0.5)');
 const dev = rows.flatMap((r, i) =>
-  r.source === TEMPLATE_SOURCE
+  isProjectRow(r)
     ? []
     : [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang, threshold: cv.thresholds[i] ?? 0.5 }],
 );
 for (const l of metricsTable(dev, model.thresholds.prompt)) log(l);
 const templates = rows.flatMap((r, i) =>
-  r.source === TEMPLATE_SOURCE
+  isProjectRow(r)
     ? [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang, threshold: cv.thresholds[i] ?? 0.5 }]
     : [],
 );
-log(`\nproject templates, held-out folds (multilingual sanity check, ${templates.length} rows)`);
+log(`\nproject templates and written examples, held-out folds (${templates.length} rows)`);
 for (const l of metricsTable(templates, model.thresholds.prompt).slice(0, 2)) log(l);
 log(
   `\nwrote ${values.out} (${(Buffer.byteLength(JSON.stringify(model)) / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,

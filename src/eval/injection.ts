@@ -11,7 +11,7 @@ import { hasHash, textHash } from '../scanners/injection/classifier.ts';
 import { detectInjection, shippedModel } from '../scanners/injection/index.ts';
 import { metricsTable } from '../scanners/injection/metrics.ts';
 import type { Scored } from '../scanners/injection/metrics.ts';
-import { crossValidate, loadRows, projectTemplates, TEMPLATE_SOURCE } from '../scanners/injection/train.ts';
+import { crossValidate, isProjectRow, loadRows, projectExamples } from '../scanners/injection/train.ts';
 import type { Row } from '../scanners/injection/train.ts';
 
 export interface EvaluateOptions {
@@ -58,7 +58,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
       `mode: held-out folds — ${folds}-fold cross-validation, the detector is retrained per fold in-process on the ` +
         `other folds (plus the project's own templates); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
     );
-    const templates = projectTemplates();
+    const templates = projectExamples();
     const all = [...rows, ...templates];
     const cv = crossValidate(all, folds, (line) => {
       write(line);
@@ -87,6 +87,6 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
   for (const line of metricsTable(scored, model.thresholds.prompt)) write(line);
   write('(attack kinds are scored against all benign rows; TPR@1%/2%FPR set their thresholds on these rows)');
   write('');
-  for (const line of latencyLines(rows.filter((r) => r.source !== TEMPLATE_SOURCE))) write(line);
+  for (const line of latencyLines(rows.filter((r) => !isProjectRow(r)))) write(line);
   return Promise.resolve();
 }

@@ -68,7 +68,7 @@ function asciiRunBits(text: string, start: number, end: number): number {
 
 const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.override':
-    'ignore disregard forget skip override bypass discard abandon drop neglect overlook overwrite erase delete ' +
+    'systeeminstructies obsolete void invalid outdated text ignore disregard forget skip override bypass discard abandon drop neglect overlook overwrite erase delete ' +
     'cancel nullify aside throw pay follow following obey listen instruction instructions task objective goal ' +
     'directive system rule rules now point henceforth instead ignora ignorad ignorar olvida olvide olvidad omite ' +
     'descarta desconsidera desconsidere esqueça esqueca dimentica trascura ignorez oublie oubliez ignoriere ' +
@@ -88,7 +88,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'translated zulu gaelic hmong guarani finge finja fingir abuelo abuela avó avô keycard keycards game ' +
     'tabletop rpg documentary training synthetic simulation historian einschränkungen regeln grenzen zensur ' +
     'world monde mundo welt mondo desprecia rechaza méprise ignoriert verachtet guion novela historia ficción ' +
-    'juego roman jeu drehbuch geschichte rollenspiel romanzo gioco ' +
+    'juego roman jeu drehbuch geschichte rollenspiel romanzo gioco none off disabled unloaded stripped null ' +
+    'penalise penalize penalises penalizes penalised penalized penalising penalizing tiene tienes traduites ' +
+    'traducidas übersetzten ' +
     'decline reject say care worry character unfiltered uncensored amoral unethical unrestricted evil ' +
     'immoral rogue unaligned malicious responses answers replies outputs paragraphs hypothetical fictional ' +
     'imaginary restricciones restrições restrizioni einschränkungen beperkingen ograniczeń batasan censura ' +
@@ -131,6 +133,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'evaluator grader judge harness scorer menciones digas prévenir dire informer laisse attention nutzer ' +
     'benutzer antworte sag nome senza rispondi zeg vertel zonder opmerking dile dígale infórmale avisa cuando ' +
     'repository repo document page file site website email ticket project workspace override agents wants ' +
+    'till beste liebe lieber cher chère querido querida caro cara okuyan özetleyen cho gửi next ' +
     'needs asked requests authorises authorizes authorised authorized instructed like writing speaking requires ' +
     'asks instructs expects',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',

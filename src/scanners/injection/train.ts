@@ -5,6 +5,7 @@
  * also calibrates the score), thresholds chosen on out-of-fold scores.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { normalize } from '../normalize/index.ts';
 import { encodeWeights, textHash, windowsOf } from './classifier.ts';
 import type { CombinerModel, InjectionModelFile, LinearModel, LoadedModel } from './classifier.ts';
@@ -24,6 +25,12 @@ export interface Row {
 }
 
 export const TEMPLATE_SOURCE = 'parapet/templates';
+export const WRITTEN_SOURCE = 'parapet/written';
+
+/** Rows the project made itself (templates, written examples), reported apart from the data set's. */
+export function isProjectRow(r: { readonly source: string }): boolean {
+  return r.source === TEMPLATE_SOURCE || r.source === WRITTEN_SOURCE;
+}
 
 /** Read the JSONL data set; rows whose source starts with an excluded prefix are dropped. */
 export function loadRows(path: string, excludeSources: readonly string[] = []): Row[] {
@@ -50,15 +57,25 @@ export function loadRows(path: string, excludeSources: readonly string[] = []): 
   return rows;
 }
 
-export function projectTemplates(): Row[] {
-  return templateRows().map((t) => ({
+/**
+ * Examples written for the project in the styles of public benchmarks the development data lacks
+ * (agent tool results, e-mails, Gandalf-style games, framing jailbreaks, over-defence traps), in
+ * more than 20 languages. See docs/injection.md, "Sixth round".
+ */
+const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.jsonl', import.meta.url));
+
+/** The project's own rows: generated templates and written examples. */
+export function projectExamples(): Row[] {
+  const templates = templateRows().map((t) => ({
     text: t.text,
-    y: t.label === 'benign' ? 0 : 1,
+    y: t.label === 'benign' ? (0 as const) : (1 as const),
     kind: t.kind,
     lang: t.lang,
     source: TEMPLATE_SOURCE,
     ...(t.group === undefined ? {} : { group: t.group }),
   }));
+  const written = loadRows(WRITTEN_EXAMPLES).map((r) => ({ ...r, source: WRITTEN_SOURCE }));
+  return [...templates, ...written];
 }
 
 interface Sparse {
@@ -494,7 +511,7 @@ export interface BuildResult {
 
 /** Cross-validate, then fit the shipped model on everything and pick default thresholds. */
 export function buildModel(o: BuildOptions, provenance: Record<string, unknown>): BuildResult {
-  const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectTemplates()];
+  const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectExamples()];
   const cv = crossValidate(rows, o.folds, o.log, DEFAULT_LINEAR, o.foldBy);
   const ys = rows.map((r) => r.y);
   const extra = augment(rows);
@@ -530,7 +547,7 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
     provenance: {
       ...provenance,
       rows: rows.length,
-      templateRows: rows.filter((r) => r.source === TEMPLATE_SOURCE).length,
+      templateRows: rows.filter((r) => isProjectRow(r)).length,
     },
     trainingTextHashes: Buffer.from(hashes.buffer).toString('base64'),
   };
