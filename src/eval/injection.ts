@@ -56,7 +56,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
     const folds = opts.folds ?? 5;
     write(
       `mode: held-out folds — ${folds}-fold cross-validation, the detector is retrained per fold in-process on the ` +
-        `other folds (plus the project's own templates); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
+        `other folds (plus the project's own templates and written examples); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
     );
     const templates = projectExamples();
     const all = [...rows, ...templates];
