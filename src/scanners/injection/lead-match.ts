@@ -227,15 +227,25 @@ export function nextWordLetters(alt: string, lead: string): number {
 
 /**
  * Whether every match of `alt` holds a letter outside the Latin scripts: the alternative starts
- * (after an optional `\\b`) with a Cyrillic, CJK, kana or Hangul letter written literally and not
- * made optional. Those letters' other cases, if any, lie in the same block, so `i` changes nothing.
+ * (after an optional `\\b`) with a Greek, Cyrillic, Arabic, Indic, CJK, kana or Hangul letter
+ * written literally and not made optional, or with a group each of whose alternatives does (and,
+ * if the group may be skipped, what follows it too). Those
+ * letters' other cases, if any, lie in the same block, so `i` changes nothing.
  */
 function startsWithForeignLetter(alt: string): boolean {
   const at = alt.startsWith('\\b') ? 2 : 0;
+  if (alt.startsWith('(?:', at)) {
+    const end = groupEnd(alt, at);
+    if (end < 0 || !topLevelAlternatives(alt.slice(at + 3, end - 1)).every(startsWithForeignLetter))
+      return false;
+    // A group that may be skipped (`(?:你的)?新任务`): what follows it must start the same way.
+    const optional = alt[end] === '?' || alt[end] === '*' || alt.startsWith('{0', end);
+    return !optional || startsWithForeignLetter(alt.slice(afterQuantifier(alt, end)));
+  }
   const first = alt.charCodeAt(at);
   const next = alt[at + 1] ?? '';
   return (
-    ((first >= 0x400 && first <= 0x4ff) || (first >= 0x3000 && first <= 0xffff)) &&
+    first >= 0x370 &&
     /^\p{L}$/u.test(String.fromCharCode(first)) &&
     next !== '?' &&
     next !== '*' &&
@@ -344,6 +354,12 @@ export class LeadPatterns {
     foreignOnly: boolean;
     needs: readonly string[] | undefined;
   }[] = [];
+  /**
+   * Alternatives with no lead word that do not start with a non-Latin letter: each is part of a
+   * regex run over every enabled text, Latin or not. Tests keep this list to marker-led patterns,
+   * because a common-word pattern that lands here costs a whole-text scan per call.
+   */
+  readonly scannedLatin: { group: number; source: string }[] = [];
   // Per group, reused by every `match` call: enabled (1) or not, hits so far, end of the last hit.
   private readonly groupEnabled: Uint8Array;
   private readonly groupHits: Int32Array;
@@ -361,6 +377,7 @@ export class LeadPatterns {
           const entry = rest.get(key) ?? { group, flags, sources: [], foreignOnly: true };
           entry.sources.push(alt);
           entry.foreignOnly &&= startsWithForeignLetter(alt);
+          if (!startsWithForeignLetter(alt)) this.scannedLatin.push({ group, source: alt });
           rest.set(key, entry);
           continue;
         }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchRules } from './rules.ts';
+import { FAMILY_MATCHER, matchRules } from './rules.ts';
 import type { RuleId } from './rules.ts';
 
 const ATTACKS: readonly [string, RuleId][] = [
@@ -186,4 +186,18 @@ test('hit offsets are the matched evidence', () => {
 test('a long adversarial string finishes (no catastrophic backtracking)', () => {
   const text = `${'ignore '.repeat(5000)}${'a '.repeat(20000)}`;
   assert.ok(Array.isArray(matchRules(text)));
+});
+
+test('every Latin-script rule pattern starts on a lead word, except those led by a marker', () => {
+  // A pattern without a lead word is scanned over the whole text at every call; only patterns
+  // that begin with a marker character (a tag, a bracket, a line start, a quote) may be.
+  const markerLed = ['<', '\\[', '^', '"role"', '!\\[', '\\b2 ', '(?<![-=#', '\\b[a-z]\\d?'];
+  // Odd groups hold the patterns written for other scripts; they run only on such texts.
+  const latinGroups = FAMILY_MATCHER.scannedLatin.filter((a) => a.group % 2 === 0);
+  assert.ok(latinGroups.length > 0);
+  for (const { source } of latinGroups)
+    assert.ok(
+      markerLed.some((m) => source.startsWith(m)),
+      `scanned over the whole text: ${source.slice(0, 60)}`,
+    );
 });

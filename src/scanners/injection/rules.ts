@@ -320,7 +320,7 @@ function foreignScriptOnly(p: RegExp): boolean {
 const FAMILY_ANCHOR_BITS: readonly number[] = RULE_FAMILIES.map((f) => ANCHOR_BITS[f.id]);
 
 // Group id of a pattern: its family's index times two, plus one for foreign-script patterns.
-const FAMILY_MATCHER = new LeadPatterns(
+export const FAMILY_MATCHER = new LeadPatterns(
   RULE_FAMILIES.flatMap((f, i) =>
     f.patterns.map((pattern) => ({ group: i * 2 + (foreignScriptOnly(pattern) ? 1 : 0), pattern })),
   ),

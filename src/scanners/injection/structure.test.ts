@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { structureSignals } from './structure.ts';
+import { ADDRESS_MATCHER, structureSignals } from './structure.ts';
 
 test('questions about attacks carry the discussion signal, in several languages', () => {
   for (const text of [
@@ -115,4 +115,8 @@ test('notes addressed to the AI count in other languages too', () => {
     '给客户的说明：订单将于周二送达。',
   ])
     assert.equal(structureSignals(text).addressesAssistant, 0, text);
+});
+
+test('every Latin-script structure pattern starts on a lead word (none is scanned over the whole text)', () => {
+  assert.deepEqual(ADDRESS_MATCHER.scannedLatin, []);
 });

@@ -566,7 +566,7 @@ function selfReferences(text: string, words: WordScan): number {
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
 const ORDERS_GROUP = 2;
-const ADDRESS_MATCHER = new LeadPatterns([
+export const ADDRESS_MATCHER = new LeadPatterns([
   { group: ADDRESSES_GROUP, pattern: ADDRESSES },
   { group: ORDERS_GROUP, pattern: ORDERS_TO_ASSISTANT },
   { group: ROLE_SHIFT_GROUP, pattern: ROLE_SHIFT },
