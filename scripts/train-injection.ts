@@ -2,7 +2,7 @@
  * Train the offline injection detector: `npm run train:injection [-- DATA.jsonl] [--exclude-source S]...
  * [--folds N] [--fold-by row|source] [--out FILE]`. `--fold-by source` keeps each source in one
  * fold (a leave-sources-out check; the shipped model is fitted on every row either way). Cross-validates (prints held-out fold metrics), then fits the shipped
- * model on all rows plus the project's own templates and writes it as JSON.
+ * model on all rows plus the project's own templates and written examples and writes it as JSON.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -45,19 +45,18 @@ log(
   `\nheld-out folds (${folds}-fold CV${foldBy === 'source' ? ', whole sources per fold' : ''}; classifier and combiner never saw the scored row)`,
 );
 log('thresholds: per fold, at 2% FPR on the training folds (the shipped model maps that point to 0.5)');
-const dev = rows.flatMap((r, i) =>
-  isProjectRow(r)
-    ? []
-    : [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang, threshold: cv.thresholds[i] ?? 0.5 }],
-);
+const scored = (r: (typeof rows)[number], i: number) => ({
+  y: r.y,
+  score: cv.scores[i] ?? 0,
+  kind: r.kind,
+  lang: r.lang,
+  threshold: cv.thresholds[i] ?? 0.5,
+});
+const dev = rows.flatMap((r, i) => (isProjectRow(r) ? [] : [scored(r, i)]));
 for (const l of metricsTable(dev, model.thresholds.prompt)) log(l);
-const templates = rows.flatMap((r, i) =>
-  isProjectRow(r)
-    ? [{ y: r.y, score: cv.scores[i] ?? 0, kind: r.kind, lang: r.lang, threshold: cv.thresholds[i] ?? 0.5 }]
-    : [],
-);
-log(`\nproject templates and written examples, held-out folds (${templates.length} rows)`);
-for (const l of metricsTable(templates, model.thresholds.prompt).slice(0, 2)) log(l);
+const project = rows.flatMap((r, i) => (isProjectRow(r) ? [scored(r, i)] : []));
+log(`\nproject templates and written examples, held-out folds (${project.length} rows)`);
+for (const l of metricsTable(project, model.thresholds.prompt).slice(0, 2)) log(l);
 log(
   `\nwrote ${values.out} (${(Buffer.byteLength(JSON.stringify(model)) / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );

@@ -66,9 +66,9 @@ const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.
 
 /** The project's own rows: generated templates and written examples. */
 export function projectExamples(): Row[] {
-  const templates = templateRows().map((t) => ({
+  const templates: Row[] = templateRows().map((t) => ({
     text: t.text,
-    y: t.label === 'benign' ? (0 as const) : (1 as const),
+    y: t.label === 'benign' ? 0 : 1,
     kind: t.kind,
     lang: t.lang,
     source: TEMPLATE_SOURCE,
