@@ -62,8 +62,8 @@ const ORDERS_TO_ASSISTANT = new RegExp(
     `\\b(?:automated|autonomous)\\s+(?:[a-z-]+\\s+)?(?:agents?|assistants?|bots?|systems?)\\s*[,:]\\s*${ORDER_AFTER_VOCATIVE}`,
     `(?<=@(?:[a-z0-9]+-){0,2})(?:bot|agent|ai|assistant|copilot|gpt)[,:]?\\s+(?:you\\s+are\\s+now|${ORDER_AFTER_VOCATIVE})`,
     `\\b(?:note|notes|message|messages|instruction|instructions|reminder|reminders|notice|notices|memo|memos|request|requests|orders|guidance|directive|directives)\\s+(?:from\\s+[^\\s,.:]+\\s+)?(?:to|for)\\s+(?!an?\\s)(?:(?:the|any|all|every)\\s+)?(?:[a-z-]+\\s+)?(?:(?:coding|autonomous|automated|ai)\\s+)?(?:${AI_NOUNS})\\b`,
-    `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,4}?\\s+(?:must|should|shall|needs? to|has to|have to|(?:is|are) (?:required|instructed|supposed) to)\\s+(?:(?:now|always|also|immediately|quietly|silently|secretly)\\s+)?(?:${ORDER_VERBS})\\b`,
-    `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,4}?\\s+(?:is|are)\\s+(?:required|instructed|expected|obliged|authori[sz]ed)\\s+to\\b`,
+    `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,4}?\\s+(?:must|should|shall|needs? to|has to|have to)\\s+(?:(?:now|always|also|immediately|quietly|silently|secretly)\\s+)?(?:${ORDER_VERBS})\\b`,
+    `\\b(?:${AI_NOUNS})(?:\\s+[a-z-]+){0,4}?\\s+(?:is|are)\\s+(?:required|instructed|supposed|expected|obliged|authori[sz]ed)\\s+to\\b`,
     // "Agents with shell access: …", "this repository requires you to …", "ASSISTANT OVERRIDE".
     `\\b(?:agents|assistants|bots|llms|models)\\s+(?:with|that have|using|running)\\s+[^:\\n]{1,30}:`,
     `(?<=\\b(?:this|the)\\s{1,4}(?:repository|repo|document|page|file|site|website|email|e-mail|message|ticket|project|workspace)\\s{1,4})(?:requires|asks|instructs|needs|wants|expects|authorises|authorizes)\\s+you\\s+to\\b`,
