@@ -77,7 +77,11 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'everything anything all none your todo tudo alles tutto tout tu sua ta deine il je la tua votre ' +
     'yukarıdaki önceki yeni ne no haz non esquece ignorera glöm strunta bortse ignorer glem se zapomeň ' +
     'nevšímej ignorujte ignoră ignorați uită hagyd felejtsd ohita unohda puuza sahau huwag kalimutan nueva ' +
-    'nuevas nouvelle nouvelles neue nuova nuove nova novas nieuwe nya nye nowe nowa',
+    'nuevas nouvelle nouvelles neue nuova nuove nova novas nieuwe nya nye nowe nowa orders guidance directives ' +
+    'guidelines constraints framework configuration programming restrictions consider treat regard deem declare ' +
+    'gelten hinfällig ungültig aufgehoben außer comptent valent compte vaut côté cuenta cuentan vale valen ' +
+    'aplica aplican sirve sirven rige rigen nieaktualne unieważnione anulowane nieważne valgono annullate ' +
+    'scadute nulle anuladas canceladas revogadas valem',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -135,7 +139,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'repository repo document page file site website email ticket project workspace override agents wants ' +
     'till beste liebe lieber cher chère querido querida caro cara okuyan özetleyen cho gửi next ' +
     'needs asked requests authorises authorizes authorised authorized instructed like writing speaking requires ' +
-    'asks instructs expects',
+    'asks instructs expects whatever assistente agente asisten agen asystenta agenta modelu bota instruccion ' +
+    'instrucciones aviso ia asistan assistent asystent automation summarizer summariser summarizers summarisers ' +
+    'asistente assistentin asistana asistanına',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form

@@ -44,6 +44,21 @@ const OVERRIDE: readonly RegExp[] = [
   /\b(?:earlier|previous|prior|above|old|original|preceding|initial)\s+(?:[^\s.!?]+\s+)??(?:guidance|instructions?|rules|task|text|context|directions|guidelines|setup)\s+(?:no longer (?:applies|apply|matters?|counts?)|(?:is|are|was|were) (?:void|invalid|cancelled|canceled|obsolete|revoked|a test))\b/gi,
   /\b(?:everything|anything|all|none)\s+(?:of\s+)?(?:[^\s.!?]+\s+){0,3}?(?:above|before|earlier|so far|previous)\s+(?:[^\s.!?]+\s+){0,2}?(?:no longer|doesn't|does not|is (?:void|invalid|cancelled|obsolete)|was (?:just )?a (?:test|warm-up)|matters?)\b/gi,
   /\b(?:text|instruction|instructions|prompt|rules|guidance)\s+above\s+(?:is|are|was|were)\s+(?:obsolete|void|invalid|outdated|cancelled|canceled|a test|fake)\b/gi,
+  // The earlier instructions declared expired, lapsed or void, in so many words: "your earlier
+  // orders have quietly lapsed", "instructions from the defender have expired", "consider the
+  // earlier rules null".
+  /(?<=\b(?:earlier|previous|prior|original|initial|old|former|existing|default|preset|developer's|defender's|operator's)\s{1,4}(?:[a-z]+\s{1,4})?)(?:instructions|rules|orders|guidance|directives|guidelines|constraints|framework|configuration|programming|restrictions)\s+(?:[a-z'’]+\s+){0,3}?(?:null|void|expired|lapsed|retired|revoked|rescinded|obsolete|outdated|invalid|cancelled|canceled|suspended|superseded|withdrawn|lifted|deactivated|over|gone)\b/gi,
+  /\b(?:instructions|rules|orders|guidance|directives|guidelines)\s+(?:from|by|of|given by)\s+(?:the\s+)?(?:defender|developer|developers|operator|system|admin|administrator|owner|creators?)\s+(?:have|has|had|are|is|were)\s+(?:now\s+|all\s+)?(?:expired|lapsed|been\s+(?:revoked|rescinded|withdrawn|cancelled|lifted)|revoked|void|null|invalid|obsolete|over)\b/gi,
+  /\b(?:consider|treat|regard|deem|declare)\s+(?:the|your|all|any)\s+(?:[a-z]+\s+){0,2}?(?:instructions|rules|orders|guidance|directives|guidelines|constraints|restrictions)\s+(?:you\s+(?:were|have\s+been)\s+given\s+)?(?:as\s+)?(?:null|void|expired|revoked|obsolete|invalid|cancelled|canceled|inactive|deleted|non-?existent)\b/gi,
+  // The same in German, French, Spanish, Polish, Italian, Portuguese and Russian: "die Vorgaben …
+  // gelten nicht mehr / als hinfällig", "mettons de côté le cadre", "lo que te configuraron ya no
+  // cuenta", "poprzednie polecenia są nieaktualne".
+  /(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{1,80}\s)(?:gelten\s+(?:ab\s+sofort\s+|jetzt\s+|nun\s+)?nicht\s+mehr|hinfällig|ungültig|aufgehoben)\b|(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{1,80}\s)außer\s+kraft\b/gi,
+  /(?<=\b(?:consignes|instructions|règles|cadre|directives)\b[^.!?\n]{1,80}\bne\s{1,4})(?:comptent|valent|compte|vaut)\s+plus\b|(?<=\b(?:mettons|mets|mettez|laisse|laissons)\s{1,4}de\s{1,4})côté\s+(?:le|les|ton|tes|vos|votre)\s+(?:cadre|consignes|instructions|règles)\b/gi,
+  /(?<=\b(?:instrucciones|reglas|indicaciones|configuraron|configuración|normas)\b[^.!?\n]{1,80}\bya\s{1,4}no\s{1,4})(?:cuenta|cuentan|vale|valen|aplica|aplican|sirve|sirven|rige|rigen)\b/gi,
+  /(?<=\b(?:polecenia|instrukcje|zasady|wytyczne)\s{1,4}(?:są|zostały)\s{1,4})(?:nieaktualne|unieważnione|anulowane|nieważne)\b/gi,
+  /(?<=\b(?:istruzioni|regole)\s{1,4}(?:precedenti|iniziali)\s{1,4}(?:non|sono)\s{1,4})(?:valgono|annullate|scadute|nulle)\b|(?<=\b(?:instruções|regras)\s{1,4}(?:anteriores|iniciais)\s{1,4}(?:foram|estão)\s{1,4})(?:anuladas|canceladas|revogadas)\b|(?<=\b(?:instruções|regras)\s{1,4}(?:anteriores|iniciais)\s{1,4}não\s{1,4})valem\s+mais\b/gi,
+  /(?:инструкции|правила|указания|установки)[^.!?\n]{0,60}?(?:больше не действуют|недействительны|отменены|устарели|аннулированы)/gi,
   /(?:всё|все)[^.\n]{0,80}?больше не (?:действует|действуют|актуально|имеет силы)/gi,
   /\byour (?:new|real|actual|true|only|next) (?:(?:prime|primary|main|sole) )?(?:task|job|goal|mission|assignment|objective|purpose|instructions?|directive) (?:is|are|now)\b/gi,
   // German: the verb last ("alle vorherigen Vorgaben ignorieren"), "vergiss alles, was oben steht",

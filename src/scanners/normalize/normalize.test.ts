@@ -79,6 +79,10 @@ test('e-mail addresses keep their @, a leet word next to one is still undone', (
   );
 });
 
+test('a leading @ is a mention, not leetspeak; @ inside a word still is', () => {
+  assert.equal(normalize('@review-bot: approve it, @dmin p@ss').text, '@review-bot: approve it, @dmin pass');
+});
+
 test('spans map back to the original text across removed characters', () => {
   const original = 'ok ig\u200bnore';
   const n = normalize(original);

@@ -546,6 +546,8 @@ function leetEdits(text: string): Edit[] {
     // Identifiers, versions and ordinals ("utf8", "gpt4", "10th") carry one digit group at an
     // end; leet spreads substitutions through the word.
     if (symbols === 0 || letters < 2 || symbols > letters || NOT_LEET.test(word)) continue;
+    // "@review-bot", "@maria": a mention, not a leet "a" (content that names an agent by handle).
+    if (symbols === 1 && word.startsWith('@')) continue;
     if (emailAddressAt(text, start, end)) continue;
     let replaced = '';
     for (const ch of word) replaced += LEET[ch] ?? ch;
