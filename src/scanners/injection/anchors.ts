@@ -81,7 +81,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'guidelines constraints framework configuration programming restrictions consider treat regard deem declare ' +
     'gelten hinfällig ungültig aufgehoben außer comptent valent compte vaut côté cuenta cuentan vale valen ' +
     'aplica aplican sirve sirven rige rigen nieaktualne unieważnione anulowane nieważne valgono annullate ' +
-    'scadute nulle anuladas canceladas revogadas valem',
+    'scadute nulle anuladas canceladas revogadas valem above foregoing overlook scrap real actual true echte ' +
+    'eigentliche wahre auftrag rolle mission davor vorher zuvor bisherige oben',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -104,7 +105,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'entwicklermodus ontwikkelaarsmodus utan uden uten fără ilman bila walang kısıtlamasız sınırsız ' +
     'sansürsüz filtresiz utvecklarläge udviklertilstand utviklermodus kehittäjätila korlátozások szabályok ' +
     'cenzúra geliştirici režim vývojářský tryb pengembang chế bez aucune aucun ninguna ningún ninguno ' +
-    'nessuna nessun nenhuma nenhum keine keinerlei geen inga hiçbir',
+    'nessuna nessun nenhuma nenhum keine keinerlei geen inga hiçbir regole restrizioni limiti filtri norma normas ' +
+    'regras zasad reguł ograniczeń filtrów cenzury zakazów regels beperkingen grenzen censuur isiyo haina khong ' +
+    'không nunca jamás jamas rifiuta refuse lehnt weist verweigert nigdy asla weigert vägrar tidak haikatai hakatai',
   'injection.system_prompt_extraction':
     'prompt preprompt message instructions rules guidelines directives configuration setup above before ' +
     'prior password key code begin start told systemprompt system instrucciones istruzioni anweisungen ' +
@@ -113,7 +116,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'fortell řekni ukaž vypiš pokaż podaj wypisz powiedz göster söyle yazdır tampilkan tunjukkan beritahu ' +
     'sebutkan hiển cho in mutasd áruld írd näytä kerro tulosta arată spune afișează onyesha niambie ' +
     'ipakita sabihin sistem gizli şifreyi parolayı talimatlarını consignes instrukcjami tekrar lặp nhắc viết tiết ' +
-    'compris versteckten geheimen systemanweisungen conversation chat thread lautet geheime',
+    'compris versteckten geheimen systemanweisungen conversation chat thread lautet geheime passphrase passcode ' +
+    'word secret key protecting guarding hiding supposed allowed meant exchange session',
   'injection.chat_template':
     'inst sys turn system assistant im developer role sure certainly absolutely course',
   'injection.delimiter': 'end begin start stop close',
@@ -121,7 +125,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'concatenate combine join merge together assemble backwards backward reverse reversed decode unscramble',
   'injection.tool_coercion':
     'tool function plugin api action command without silently secretly quietly immediately automatically ' +
-    'code snippet script block excerpt section payload',
+    'code snippet script block excerpt section payload please kindly pls bitte por per merci ' +
+    'proszę lütfen vui tolong geef vänligen prosím kérem lūdzu',
   'injection.exfiltration':
     'send forward email mail post upload transmit exfiltrate leak copy report submit url link query request ' +
     'image history',

@@ -185,6 +185,7 @@ const TRANSFORM_NAMES: Readonly<Record<string, string>> = {
   hex: 'hex segment',
   'url-encoding': 'URL-encoded segment',
   'html-entities': 'HTML-entity segment',
+  'unicode-escapes': 'Unicode-escape segment',
   rot13: 'ROT13 segment',
 };
 

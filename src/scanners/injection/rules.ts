@@ -60,6 +60,12 @@ const OVERRIDE: readonly RegExp[] = [
   /(?<=\b(?:istruzioni|regole)\s{1,4}(?:precedenti|iniziali)\s{1,4}(?:non|sono)\s{1,4})(?:valgono|annullate|scadute|nulle)\b|(?<=\b(?:instruções|regras)\s{1,4}(?:anteriores|iniciais)\s{1,4}(?:foram|estão)\s{1,4})(?:anuladas|canceladas|revogadas)\b|(?<=\b(?:instruções|regras)\s{1,4}(?:anteriores|iniciais)\s{1,4}não\s{1,4})valem\s+mais\b/gi,
   /(?:инструкции|правила|указания|установки)[^.!?\n]{0,60}?(?:больше не действуют|недействительны|отменены|устарели|аннулированы)/gi,
   /(?:всё|все)[^.\n]{0,80}?больше не (?:действует|действуют|актуально|имеет силы)/gi,
+  // Dropping the task at hand without naming instructions: "ignore the above and …", "overlook
+  // what you were told", "the real assignment is", "der echte Auftrag", "deine neue Rolle".
+  /\b(?:ignore|disregard|forget|overlook)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:above|foregoing)(?=\s*(?:and\b|[,.;:—–-]|$))|\b(?:overlook|scrap|drop|set aside|put aside) (?:everything|what you (?:were|have been) told)\b/gi,
+  /(?<=\bthe\s{1,4})(?:real|actual|true) (?:task|job|assignment|mission|objective|instructions?)(?:\s+(?:is|are)\s+(?:to|now|as follows)\b|\s*:|\s+for you\b)/gi,
+  /(?<=\b(?:der|die|das|deine|ihre)\s{1,4})(?:echte|eigentliche|wahre|neue)\s+(?:auftrag|rolle|mission)\b|\balles\s+(?:davor|vorher|zuvor|bisherige|oben)\s+(?:kannst|darfst|sollst)\s+du\s+vergessen\b/gi,
+  /(?:আগের|পূর্ববর্তী)\s+(?:সব\s+|সমস্ত\s+)?(?:নির্দেশনা|নির্দেশ|নিয়ম)[^।\n]{0,20}?(?:ভুলে যাও|উপেক্ষা করো|বাদ দাও)/g,
   /\byour (?:new|real|actual|true|only|next) (?:(?:prime|primary|main|sole) )?(?:task|job|goal|mission|assignment|objective|purpose|instructions?|directive) (?:is|are|now)\b/gi,
   // German: the verb last ("alle vorherigen Vorgaben ignorieren"), "vergiss alles, was oben steht",
   // "anschließend ignorierst du die Aufgabe".
@@ -91,7 +97,7 @@ const OVERRIDE: readonly RegExp[] = [
   // Arabic, Hindi.
   /(?:تجاهل|انس|أهمل|تخطى)[\u064B-\u0652]?\s+[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)/g,
   // Greek, Hebrew, Persian (object first), Thai.
-  /(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε)[^.\n]{0,30}?(?:οδηγίες|κανόνες|εντολές)|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.\n]{0,30}?(?:הוראות|ההוראות|הכללים|ההנחיות)|(?:دستورالعمل|دستورات|قوانین)[^.\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^\n]{0,30}?(?:คำสั่ง|คำแนะนำ|กฎ)/gi,
+  /(?:αγνόησε|αγνοήστε|ξέχασε|ξεχάστε)[^.\n]{0,30}?(?:οδηγίες|κανόνες|εντολές)|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.\n]{0,30}?(?:הוראות|ההוראות|הכללים|ההנחיות)|(?:دستورالعمل|دستورات|دستورها|دستورهای|قوانین|قواعد)[^.\n]{0,30}?(?:نادیده بگیر|فراموش کن)|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^\n]{0,30}?(?:คําสั่ง|คําแนะนํา|กฎ)/gi,
   /(?:निर्देशों|निर्देश|नियमों|आदेशों)[^।\n]{0,30}?(?:अनदेखा|भूल|नज़रअंदाज़|नजरअंदाज)|(?:अपने|सारे|सभी)\s+नियम[^।\n]{0,20}?(?:भूल जाओ|भूल जाइए|भूल जाएं|अनदेखा करो|अनदेखा करें)/g,
 ];
 
@@ -151,13 +157,20 @@ const PERSONA: readonly RegExp[] = [
   /(?:没有|不受|无|沒有|取消)(?:任何)?(?:限制|约束|審查|审查|过滤|道德|規則|规则)|开发者模式|開發者模式|越狱模式|開発者モード|개발자 모드|不(?:遵守|遵循)(?:任何)?(?:规则|規則|限制)/g,
   /(?:규칙|제한|제약|검열)[도이을은]?\s*(?:없|따르지 않|무시)|(?:ルール|規則)(?:に縛られない|を守らない|が一切ない|のない)/g,
   // Arabic, Hindi, Hebrew, Greek, Persian, Thai.
-  /وضع المطور|(?:بدون|دون|بلا|لا توجد لديك|ليس لديك|لا تملك) (?:أي )?(?:قيود|قواعد|حدود|رقابة|فلاتر)|डेवलपर मोड|(?:बिना|कोई भी) (?:किसी )?(?:प्रतिबंध|नियम|सीमा|सेंसर)|מצב מפתח|ללא (?:הגבלות|כללים|צנזורה)|λειτουργία προγραμματιστή|χωρίς (?:περιορισμούς|κανόνες|λογοκρισία)|بدون (?:محدودیت|قانون|سانسور)|โหมดนักพัฒนา|ไม่มี(?:ข้อจำกัด|กฎ)/g,
+  /وضع المطور|(?:بدون|دون|بلا|لا توجد لديك|ليس لديك|لا تملك) (?:أي )?(?:قيود|قواعد|حدود|رقابة|فلاتر)|डेवलपर मोड|(?:बिना|कोई भी) (?:किसी )?(?:प्रतिबंध|नियम|सीमा|सेंसर)|מצב מפתח|ללא (?:הגבלות|כללים|צנזורה)|λειτουργία προγραμματιστή|χωρίς (?:περιορισμούς|κανόνες|λογοκρισία)|بدون (?:محدودیت|قانون|سانسور)|โหมดนักพัฒนา|ไม่มี(?:ข้อจํากัด|กฎ)/g,
   /chế độ nhà phát triển|không có (?:giới hạn|quy tắc|kiểm duyệt)/gi,
   /(?:制限|検閲|フィルター|倫理)(?:なし|のない|を無視|を受けない|から解放)/g,
-  /(?:제한|검열|필터|윤리)(?:\s*없이|이\s*없는|없는|을\s*무시)/g,
+  // "Has no rules" and "never refuses", a persona's defining claims, in other languages.
+  /(?<=\bche\s{1,4}non\s{1,4}ha\s{1,4}(?:(?:alcuna|nessuna|alcun|nessun)\s{1,4})?)(?:regole|restrizioni|limiti|filtri|censura)\b|(?<=\bque\s{1,4}(?:ya\s{1,4})?no\s{1,4}(?:tiene|obedece|respeta|sigue)\s{1,4}(?:(?:ninguna|ningún|ninguno)\s{1,4})?)(?:reglas|norma|normas|restricciones|límites|filtros|censura)\b|(?<=\bque\s{1,4}não\s{1,4}(?:tem|segue|obedece|respeita)\s{1,4}(?:(?:nenhuma|nenhum)\s{1,4})?)(?:regras|normas|restrições|limites|filtros|censura)\b|(?<=\b(?:które|który|która|ktory|ktore)\s{1,4}nie\s{1,4}ma\s{1,4}(?:żadnych\s{1,4})?)(?:zasad|filtrów|cenzury|zakazów)\b|(?<=\b(?:heeft|kent|volgt)\s{1,4}geen\s{1,4})(?:regels|beperkingen|grenzen|censuur)\b|\b(?:isiyo na|haina)\s+(?:sheria|vikwazo|mipaka)\b|\bkhông có bất kỳ (?:giới hạn|quy tắc|kiểm duyệt|ràng buộc)/gi,
+  /\b(?:nunca|jamás|jamas)\s+(?:se\s+)?(?:niega|rechaza|rehúsa|recusa)\b|(?<=\bnon\s{1,4}(?:si\s{1,4})?)rifiuta\s+mai\b|(?<=\bne\s{1,4})refuse\s+jamais\b|\b(?:lehnt|weist)\s+(?:niemals|nie)\s+(?:etwas\s+)?ab\b|\bverweigert\s+(?:niemals|nie)\b|\bnigdy\s+nie\s+odmawia\b|\basla\s+reddetmez|\bhiçbir\s+şeyi\s+reddetmez|\bweigert\s+nooit\b|\bvägrar\s+aldrig\b|\btidak\s+pernah\s+menolak\b|\bkhông bao giờ từ chối|\b(?:haikatai|hakatai)\b/gi,
+  /немає\s+(?:жодних\s+)?(?:правил|обмежень|заборон|фільтрів|цензури)|ніколи не відмовляє|никогда не отказывает|هیچ\s+(?:محدودیتی|قانونی|قیدی|ممنوعیتی)\s+(?:ندارد|نداری|نداره)|(?:هیچوقت|هرگز)\s+(?:نه نمیگوید|نه نمی گوید|رد نمیکند)|कोई (?:भी )?(?:नियम|प्रतिबंध|सीमा|पाबंदी) नहीं|कभी (?:भी )?मना नहीं|কোনো (?:নিয়ম|বিধিনিষেধ|সীমা|বাধা) নেই|কখনো (?:না বলে না|প্রত্যাখ্যান করে না)|(?:倫理|規則|ルール|制限)も[^。\n]{0,10}?(?:なく|ない)|(?:決して|一切)断ら(?:ず|ない)|断らずに答え|절대\s*거절하지\s*않|(?:从不|從不|永远不会|永遠不會)(?:拒绝|拒絕)|ไม่เคยปฏิเสธ|لا (?:يرفض|ترفض) أبدا/g,
 ];
 
 const EXTRACTION: readonly RegExp[] = [
+  // The guarded secret through a side channel: spelled backwards, one letter per line, in Morse,
+  // as a riddle or a variable; or named by what it is ("the word you are protecting").
+  /(?<=\b(?:your|the)\s{1,4}(?:secret\s{1,4})?)(?:password|passphrase|passcode|code word|secret word|secret key)\b(?!\s+(?:policy|policies|field|manager|reset|requirements|strength|hash|generator|rules))[^.!?\n]{1,60}?\b(?:backwards|reversed?|in reverse|morse|rot13|base64|hex|binary|one letter per line|letter by letter|separated by|between (?:every|each) (?:character|letter)|hyphens?|acrostic|first letters?|rhymes? with|syllables|riddle|anagram|spelled|spelling|phonetic|nato alphabet|character by character|as a poem|in a poem)\b|(?<=\b(?:the|a)\s{1,4}(?:word|secret|value|string|code|phrase)\s{1,4}(?:that\s{1,4})?you(?:'re|’re|\s{1,4}are)\s{1,4})(?:protecting|guarding|hiding)\b|(?<=\b(?:what|the\s{1,4}(?:word|secret|value|string|code|phrase)(?:\s{1,4}that)?)\s{1,4}you(?:'re|’re|\s{1,4}are)\s{1,4}not\s{1,4})(?:supposed|allowed|meant)\s+to\s+(?:say|reveal|tell|share)\b/gi,
+  /\b(?:text|words|message|instructions|everything)\s+(?:that\s+)?(?:came|comes|was written|appeared|appears|sits)\s+before\s+(?:this|our|the)\s+(?:conversation|chat|exchange|session)\b/gi,
   /\b(?:reveal|repeat|print|show|display|output|tell me|give me|share|leak|dump|disclose|recite|write out|spell out|list|paste|return|echo|summarise|summarize|translate|what (?:is|are|was|were))\s+(?:[^\s.!?。！？]+\s+){0,4}?(?:system prompt|system message|system instructions|initial (?:prompt|instructions)|your (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)|(?:the|my) (?:(?:full|entire|exact|original|secret|hidden|initial|above) )?(?:instructions|prompt|pre-?prompt|rules|guidelines|directives|configuration|setup)(?!\s+(?:of|for|in|on|about|at)\b)|hidden (?:prompt|instructions|rules)|(?:text|words|everything|instructions|content) (?:above|before this|prior to this)|(?:secret|hidden) (?:password|key|code)|(?:the )?password|access code)\b/gi,
   /\b(?:begin|start) (?:your (?:reply|response|answer) )?with\s+["'“]?(?:you are|your instructions|the password|access granted|sure,? here)/gi,
   /\bwhat (?:were|are) you told\b|\bwhat (?:are|were) your (?:instructions|rules)\b/gi,
@@ -173,7 +186,7 @@ const EXTRACTION: readonly RegExp[] = [
   /(?:输出|打印|显示|展示|告诉我|说出|透露|泄露|重复|复述|列出|给我看|發給我|发给我)[^。！？\n]{0,6}?(?:(?:系统|系統|初始)(?:提示[词詞]?|指令|设定|設定)|你的(?:提示词|提示詞|指令|设定|設定)|密码|密碼|口令)|(?:(?:系统|系統|初始)(?:提示[词詞]?|指令)|你的(?:提示词|指令|设定)|密码|密碼|口令)(?:是什么|是什麼|是啥)|(?:重复|重複|复述|複述|输出|輸出|打印|显示|顯示)[^。！？\n]{0,6}?(?:上面|以上|之前|前面|上述)的?(?:所有|全部)?(?:内容|內容|文字|文本|指令)/g,
   /(?:システムプロンプト|初期(?:指示|プロンプト)|パスワード|合言葉|上記の(?:内容|文章)|上に書かれ(?:ている|た)(?:内容|文章|こと)|これまでの(?:内容|文章))(?:の(?:内容|全文)|の中身)?[をは](?:そのまま|全部|全て|すべて|正確に)?(?:教え|表示|出力|見せ|繰り返|明か|書き出|開示)/g,
   /(?:시스템 프롬프트|초기 지시|비밀번호|암호|위의 (?:내용|모든 내용|글))[를을은는]?\s*(?:그대로\s*|전부\s*|모두\s*)?(?:보여|알려|출력|공개|반복|말해)/g,
-  /(?:اعرض|أظهر|اكتب|أخبرني|اطبع)[^.\n]{0,20}?(?:موجه النظام|تعليمات النظام|التعليمات السرية|التعليمات الأصلية|تعليماتك|كلمة المرور|كلمة السر)|(?:सिस्टम प्रॉम्प्ट|पासवर्ड|निर्देश)[^।\n]{0,20}?(?:दिखाएँ|दिखाओ|बताओ|बताएं|लिखो)|(?:δείξε|πες μου|γράψε)[^.\n]{0,20}?(?:οδηγίες συστήματος|κωδικό|συνθηματικό)|(?:הצג|הראה|תגיד לי|כתוב)[^.\n]{0,20}?(?:הנחיות המערכת|הסיסמה|פרומפט המערכת)|(?:แสดง|บอก)[^\n]{0,20}?(?:พรอมต์ระบบ|รหัสผ่าน|คำสั่งระบบ)|(?:پرامپت سیستم|رمز عبور|دستورالعمل\u200c?های سیستم)[^.\n]{0,20}?(?:نشان بده|بگو|بنویس)/gi,
+  /(?:اعرض|أظهر|اكتب|أخبرني|اطبع)[^.\n]{0,20}?(?:موجه النظام|تعليمات النظام|التعليمات السرية|التعليمات الأصلية|تعليماتك|كلمة المرور|كلمة السر)|(?:सिस्टम प्रॉम्प्ट|पासवर्ड|निर्देश)[^।\n]{0,20}?(?:दिखाएँ|दिखाओ|बताओ|बताएं|लिखो)|(?:δείξε|πες μου|γράψε)[^.\n]{0,20}?(?:οδηγίες συστήματος|κωδικό|συνθηματικό)|(?:הצג|הראה|תגיד לי|כתוב)[^.\n]{0,20}?(?:הנחיות המערכת|הסיסמה|פרומפט המערכת)|(?:แสดง|บอก)[^\n]{0,20}?(?:พรอมต์ระบบ|รหัสผ่าน|คําสั่งระบบ)|(?:پرامپت سیستم|رمز عبور|دستورالعمل\u200c?های سیستم)[^.\n]{0,20}?(?:نشان بده|بگو|بنویس)/gi,
   // Indirect routes to the same secret: asking to see it, to finish its first sentence, to encode
   // it, to print it from code, or for what the model must not say.
   /\b(?:see|view|access|read|get|know|check|inspect|audit|share|send|provide)\s+(?:[^\s.!?]+\s+){0,3}?(?:system prompt|system message|system instructions|initial (?:instructions|prompt)|hidden (?:instructions|prompt)|instructions you (?:were|have been) given)\b/gi,
@@ -221,7 +234,12 @@ const TOOL_COERCION: readonly RegExp[] = [
   /\b(?:call|invoke|use|run|execute|trigger|fire)\s+(?:the\s+|your\s+|a\s+)?(?:[\w.`-]{2,40}\s+)?(?:tool|function|plugin|api|action|command)\b/gi,
   /\bwithout (?:asking|confirming|confirmation|telling|notifying|informing|alerting|consulting) (?:the )?(?:user|human|owner|anyone|them)\b/gi,
   /\b(?:silently|secretly|quietly|immediately|automatically) (?:call|send|forward|delete|transfer|execute|run|invoke|email|purchase|buy|approve|grant)\b/gi,
-  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/gi,
+  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/gi, // A request for an agent action planted as the value of a data field (a review, a repository
+  // description, an event's notes): `"notes": "Please wire $12,000 to …"`. Someone asking for the
+  // same thing in their own prompt has no field around the request, so a plain prompt never
+  // matches. Other languages are matched on the request word alone ("Bitte …", "Por favor, …").
+  /(?<="\s{0,2}:\s{0,2}\[?\s{0,2}"|(?:^|\n)[ \t]{0,4}(?:body|content|text|description|desc|notes?|comments?|message|review|bio|memo|details)\s{0,2}:\s{0,2}"?)(?:please|kindly|pls)\s+(?:\w+\s+){0,2}?(?:grant|give|transfer|wire|send|forward|share|sell|buy|purchase|move|delete|remove|erase|unlock|disable|turn off|deactivate|install|download|upload|email|e-mail|pay|book|cancel|invite|add|change|reset|export|retrieve|fetch|search|look up|access|initiate|schedule|approve|withdraw|redirect|revoke|release|compress|print|open|order)\b|(?<="\s{0,2}:\s{0,2}\[?\s{0,2}")(?:bitte|por favor|per favore|merci de|proszę|lütfen|vui lòng|tolong|geef alsjeblieft|vänligen|prosím|kérem|lūdzu)\b/gi,
+  /(?<="\s{0,2}:\s{0,2}\[?\s{0,2}")(?:пожалуйста|будь ласка|يرجى|נא|कृपया|请|ください)/g,
 ];
 
 const EXFILTRATION: readonly RegExp[] = [
@@ -264,7 +282,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   },
   {
     id: 'injection.tool_coercion',
-    technique: 'tool coercion: tells the model to call tools or insert code on the attacker’s behalf',
+    technique:
+      'tool coercion: tells the model to call tools or insert code on the attacker’s behalf, or plants a request for an action in a data field',
     patterns: TOOL_COERCION,
   },
   {

@@ -6,7 +6,7 @@
 
 import { codeUnits } from './code-units.ts';
 
-export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'rot13';
+export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'unicode-escapes' | 'rot13';
 
 export interface Payload {
   readonly kind: PayloadKind;
@@ -30,6 +30,8 @@ const BASE64 = /(?<![\w+/])[a-z0-9+/]{16,}={0,2}(?![\w+/=])|(?<![\w-])[\w-]{24,}
 const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}/gi;
 const URL_ENCODED = /(?:%[0-9a-f]{2}[\w.~-]{0,3}){4,}/gi;
 const HTML_ENTITIES = /(?:&(?:#\d{2,7}|#x[0-9a-f]{2,6}|[a-z]{2,8});[^&<\n]{0,2}){4,}/gi;
+// JavaScript/JSON escapes of a whole phrase: "\u0049\u0067\u006e…", six or more in a row.
+const UNICODE_ESCAPES = /(?:\\u(?:[\da-f]{4}|\{[\da-f]{2,6}\})){6,}/gi;
 // A run of Latin words long enough that ROT13 can be told apart from ordinary text.
 const LATIN_RUN = /[a-z][a-z ,.'!?:;-]{23,}/gi;
 
@@ -94,6 +96,14 @@ function decodeEntities(s: string): string | undefined {
     return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
   });
   return decoded !== s && readable(decoded) ? decoded : undefined;
+}
+
+function decodeUnicodeEscapes(s: string): string | undefined {
+  const decoded = s.replace(
+    /\\u(?:([\da-f]{4})|\{([\da-f]{2,6})\})/gi,
+    (whole, four?: string, braced?: string) => safeCodePoint(parseInt(four ?? braced ?? '', 16), whole),
+  );
+  return readable(decoded) ? decoded : undefined;
 }
 
 function safeCodePoint(cp: number, fallback: string): string {
@@ -181,6 +191,12 @@ const DECODERS: readonly {
     pattern: HTML_ENTITIES,
     hint: (_, text) => text.includes('&') && ENTITY_HINT.test(text),
     decode: decodeEntities,
+  },
+  {
+    kind: 'unicode-escapes',
+    pattern: UNICODE_ESCAPES,
+    hint: (_, text) => text.includes('\\u'),
+    decode: decodeUnicodeEscapes,
   },
   // ROT13 English almost always holds one of these ("the", "and", "you", "your", "all", …).
   {
