@@ -234,7 +234,8 @@ const TOOL_COERCION: readonly RegExp[] = [
   /\b(?:call|invoke|use|run|execute|trigger|fire)\s+(?:the\s+|your\s+|a\s+)?(?:[\w.`-]{2,40}\s+)?(?:tool|function|plugin|api|action|command)\b/gi,
   /\bwithout (?:asking|confirming|confirmation|telling|notifying|informing|alerting|consulting) (?:the )?(?:user|human|owner|anyone|them)\b/gi,
   /\b(?:silently|secretly|quietly|immediately|automatically) (?:call|send|forward|delete|transfer|execute|run|invoke|email|purchase|buy|approve|grant)\b/gi,
-  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/gi, // A request for an agent action planted as the value of a data field (a review, a repository
+  /\b(?:include|insert|add|integrate|incorporate|embed|blend|weave|fuse|employ|enlist|inject|paste|append)\s+(?:[^\s.!?]+\s+){0,3}?(?:following|subsequent|this|below)\s+(?:code|snippet|script|block|excerpt|section|payload)\b/gi,
+  // A request for an agent action planted as the value of a data field (a review, a repository
   // description, an event's notes): `"notes": "Please wire $12,000 to …"`. Someone asking for the
   // same thing in their own prompt has no field around the request, so a plain prompt never
   // matches. Other languages are matched on the request word alone ("Bitte …", "Por favor, …").
