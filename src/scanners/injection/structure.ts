@@ -390,12 +390,21 @@ function isLetter(code: number): boolean {
   return v;
 }
 
+/** How many `"key":` pairs the text holds, counted up to 3. */
+function jsonKeys(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('":'); at >= 0 && count < 3; at = text.indexOf('":', at + 2)) count++;
+  return count;
+}
+
 /**
  * Share of tokens, over the text's last 400 characters (where adversarial suffixes sit), that hold
  * a letter and two or more brackets, quotes or backslashes (`\\({\\For[`, `}).Ex`). One pass over
  * char codes: this runs on every text.
  */
 function gibberishShare(text: string): number {
+  // JSON (a tool result, an API response) is brackets and quotes by construction: not a suffix.
+  if (jsonKeys(text) >= 3) return 0;
   const n = text.length;
   let i = Math.max(0, n - 400);
   let tokens = 0;
