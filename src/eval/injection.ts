@@ -58,8 +58,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
       `mode: held-out folds — ${folds}-fold cross-validation, the detector is retrained per fold in-process on the ` +
         `other folds (plus the project's own templates and written examples); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
     );
-    const templates = projectExamples();
-    const all = [...rows, ...templates];
+    const all = [...rows, ...projectExamples()];
     const cv = crossValidate(all, folds, (line) => {
       write(line);
     });

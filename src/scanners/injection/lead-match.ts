@@ -376,8 +376,9 @@ export class LeadPatterns {
           const key = `${group}/${flags}`;
           const entry = rest.get(key) ?? { group, flags, sources: [], foreignOnly: true };
           entry.sources.push(alt);
-          entry.foreignOnly &&= startsWithForeignLetter(alt);
-          if (!startsWithForeignLetter(alt)) this.scannedLatin.push({ group, source: alt });
+          const foreign = startsWithForeignLetter(alt);
+          entry.foreignOnly &&= foreign;
+          if (!foreign) this.scannedLatin.push({ group, source: alt });
           rest.set(key, entry);
           continue;
         }

@@ -103,7 +103,8 @@ const ORDERS_TO_ASSISTANT = new RegExp(
     // to flag it to the user", "when the user next asks you anything".
     `\\b(?:tell|inform|advise|convince|persuade|remind|warn|assure|instruct|urge)\\s+(?:the|your)\\s+user\\s+(?:that|to|their|they)\\b`,
     `(?<=\\b(?:no need to|without)\\s{1,4}(?:[a-z]{1,20}\\s{1,4})?)(?:tell|telling|inform|informing|notify|notifying|alert|alerting|flag|flagging|mention|mentioning|ask|asking)\\s+(?:(?:it|this|that|anything)\\s+to\\s+)?(?:the|your)\\s+user\\b`,
-    `\\b(?:if|when|whenever)\\s+(?:an?|any|the|some)\\s+(?:ai|assistant|language model|llm|model|agent|bot|chatbot)(?:\\s+[a-z-]+)?\\s+(?:is|are)\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|scanning)\\b`,
+    // "if an AI is reading this", "when an AI scheduling assistant processes this".
+    `\\b(?:if|when|whenever)\\s+(?:an?|any|the|some)\\s+(?:ai|assistant|language model|llm|model|agent|bot|chatbot)(?:(?:\\s+[a-z-]+)?\\s+(?:is|are)\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|scanning)\\b|(?:\\s+[a-z-]+){0,2}\\s+(?:reads|processes|parses|summari[sz]es|analy[sz]es|indexes|scans|handles|opens|reviews|sees)\\s+this\\b)`,
     `\\bwhen\\s+(?:the|your)\\s+user\\s+(?:next\\s+)?(?:asks|talks to|messages|writes to)\\s+you\\b`,
     // Notes to any automated reader, whatever it is called: "NOTE TO AUTOMATED AUDITORS:",
     // "message for the AI recruiter", "automated résumé ranker — disregard …".
@@ -113,7 +114,6 @@ const ORDERS_TO_ASSISTANT = new RegExp(
     `(?<=\\bfor\\s{1,4}(?:the|an?)\\s{1,4})(?:ai|assistant|agent|bot|llm|model)\\s+only\\b`,
     `(?<=#\\s{0,2})(?:agent|ai|assistant|llm|bot)[-_ ]?(?:note|notes|instruction|instructions|task|todo)\\s*:`,
     `(?<=\\bto\\s{1,4}(?:the|any|all|every)\\s{1,4}(?:[a-z-]{1,30}\\s{1,4})?)(?:ai|assistant|agent|model|llm|bot|chatbot)\\s+(?:that|which|who)(?:['’]s|\\s+is)\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|reviewing|handling)\\b`,
-    `\\b(?:if|when|whenever)\\s+(?:an?|any|the|some)\\s+(?:ai|assistant|language model|llm|model|agent|bot|chatbot)(?:\\s+[a-z-]+){0,2}\\s+(?:reads|processes|parses|summari[sz]es|analy[sz]es|indexes|scans|handles|opens|reviews|sees)\\s+this\\b`,
     `\\bif\\s+you(?:\\s+are|'re|’re)\\s+an?\\s+(?:ai|automated|llm)[ -](?:recruiter|recruiting|screener|screening|reviewer|ranker|grader|evaluator|reader|crawler|scraper|summari[sz]er|helper|tool|hiring)\\b`,
     // @-mentions of an assistant in other languages: "@asistan:", "@assistent:".
     `(?<=@)(?:asistan|assistent|asistente|assistente|asystent|asisten|agente|ki|ia)\\s*:`,
@@ -134,14 +134,14 @@ const ORDERS_TO_ASSISTANT = new RegExp(
     // Turkish dative ("asistana not: …") and the Russian, Ukrainian and Korean forms of "note for
     // the assistant".
     `\\b(?:asistana|asistanına)\\s+(?:not|mesaj|talimat|uyarı|bilgi)\\b|(?<=\\b(?:not|mesaj|talimat)\\s{0,3}:?\\s{0,3})(?:asistana|asistanına)\\b`,
-    `(?:ии|ші)[- ]?(?:ассистент|асистент|агент|помощник|помічник)(?:[уае]|ові|ом)?(?=[\\s:,.!—–-])|(?:повідомлення|сообщение|примечание|инструкция|указание|заметка|нотатка|увага|внимание|важно|вказівка)\\s+(?:для|до)\\s+(?:ассистента|асистента|агента|помощника|помічника|бота|модели|моделі)`,
+    `(?:ии|ші)[- ]?(?:(?:ассистент|асистент|агент|помощник|помічник)(?:[уае]|ові|ом)?(?=[\\s:,.!—–-])|агенту|ассистенту|асистенту|помощнику|помічнику|модели|моделі|боту)|(?:повідомлення|сообщение|примечание|инструкция|указание|заметка|нотатка|увага|внимание|важно|вказівка)\\s+(?:для|до)\\s+(?:ассистента|асистента|агента|помощника|помічника|бота|модели|моделі)`,
     `인공지능\\s*(?:비서|어시스턴트|에이전트)에게|(?:비서|어시스턴트|에이전트|챗봇)에게(?=\\s*(?:중요한|긴급|[:：\\]]))|(?:어시스턴트|에이전트|챗봇)에게`,
     // Other scripts: Arabic, Persian, Hindi, Greek, Russian and Ukrainian, Korean, Japanese, Chinese.
     `(?:إلى|الى)\\s+(?:المساعد|النموذج|الوكيل)\\s+(?:الذكي|الآلي)|(?:ملاحظة|رسالة|تعليمات|تعليمة|تنبيه)\\s+لل(?:مساعد|نموذج|وكيل|ذكاء)|أيها\\s+(?:المساعد|النموذج|الوكيل)`,
     `دستیار\\s+(?:هوشمند|هوش مصنوعی)\\s*[:،,]|(?:به|برای)\\s+دستیار\\s+(?:هوشمند|هوش)`,
     `एआई\\s*(?:सहायक|एजेंट|मॉडल)\\s+(?:के\\s+लिए|को)|सहायक\\s+के\\s+लिए\\s+(?:निर्देश|छिपा|संदेश)`,
     `(?:οδηγία|οδηγια|σημείωση|σημειωση|μήνυμα|μηνυμα)\\s+(?:προς|για)\\s+(?:το|τον)\\s+(?:μοντέλο|μοντελο|βοηθό|βοηθο|πράκτορα|πρακτορα)`,
-    `(?:ии|ші)[- ]?(?:агенту|ассистенту|асистенту|помощнику|помічнику|модели|моделі|боту)|(?:агенте|асистенте|ассистент)(?=\\s*,)`,
+    `(?:агенте|асистенте|ассистент)(?=\\s*,)`,
     `(?:처리하는|읽는|요약하는|분석하는)\\s*(?:AI\\s*)?(?:에이전트|어시스턴트|비서|모델|챗봇)|(?:에이전트|어시스턴트)[는은]\\s[^\\n]{0,60}?(?:하세요|마세요|하십시오)`,
     `(?:エージェント|モデル|ボット)へ[：:、\\s]|(?:読む|処理する|要約する)(?:AI)?(?:エージェント|アシスタント)`,
     `(?:读取|阅读|处理|总结|看到)(?:这条|[此本])[^。，,\\n]{0,8}的\\s*(?:AI|人工智能|助手|模型|机器人|智能体)`,

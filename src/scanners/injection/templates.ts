@@ -720,9 +720,6 @@ const REQUEST_TOPICS: readonly string[] = [
   'pick a first telescope for stargazing',
   'make a podcast with cheap equipment',
 ];
-// Prompts ABOUT attacks and references to the writer's own instructions: benign, and worded
-// like attacks, so the classifier must not learn the attack vocabulary alone (issue 3: prompts
-// about security, role-play and system-prompt writing pass). Several languages, written here.
 // Harmless role-play that asks the model to stay in character: in-the-wild jailbreaks say it too,
 // and the development data has no benign prompt that does.
 const ROLEPLAY_BENIGN: readonly (readonly [string, string])[] = [
@@ -746,6 +743,9 @@ const ROLEPLAY_BENIGN: readonly (readonly [string, string])[] = [
   ['fr', "Joue le rôle d'un guide du Louvre et reste dans ton personnage pendant la visite."],
 ];
 
+// Prompts ABOUT attacks and references to the writer's own instructions: benign, and worded
+// like attacks, so the classifier must not learn the attack vocabulary alone (issue 3: prompts
+// about security, role-play and system-prompt writing pass). Several languages, written here.
 const DISCUSSION_BENIGN: readonly (readonly [string, string])[] = [
   [
     'en',
