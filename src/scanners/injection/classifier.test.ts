@@ -154,6 +154,15 @@ test('a combiner whose shapes disagree is refused', () => {
   assert.throws(() => decodeModel(broken), /combiner shapes disagree/);
 });
 
+test('a model file without its known-word set is refused, naming the fix', () => {
+  const file: Record<string, unknown> = { ...shippedFile() };
+  delete file['knownWords'];
+  assert.throws(
+    () => decodeModel(file as unknown as InjectionModelFile),
+    /no known-word set.*npm run train:injection/,
+  );
+});
+
 test('a model fitted on other signals is refused', () => {
   const file = shippedFile();
   const names = [...file.combiner.names];

@@ -16,6 +16,7 @@ import {
   WINDOW_SUM,
 } from './features.ts';
 import type { WeightLevels } from './features.ts';
+import { VOCABULARY_WORDS } from './vocabulary.ts';
 
 /**
  * The combiner: a small network over the stacked signals. Each signal is standardised
@@ -47,6 +48,8 @@ export interface InjectionModelFile {
   readonly provenance: Readonly<Record<string, unknown>>;
   /** Sorted 32-bit hashes of the training texts (base64), so eval can refuse to test on them. */
   readonly trainingTextHashes: string;
+  /** Bit set of known English word hashes (base64; see vocabulary.ts). */
+  readonly knownWords: string;
 }
 
 export interface LinearModel {
@@ -63,6 +66,8 @@ export interface LoadedModel {
   readonly thresholds: { readonly prompt: number; readonly untrusted: number };
   readonly provenance: Readonly<Record<string, unknown>>;
   readonly trainingTextHashes: Uint32Array;
+  /** Bit set of known English word hashes (see vocabulary.ts). */
+  readonly knownWords: Int32Array;
   readonly bytes: number;
 }
 
@@ -102,12 +107,23 @@ export function decodeModel(file: InjectionModelFile, bytes = 0): LoadedModel {
   const hashes = new Uint32Array(
     hashBytes.buffer.slice(hashBytes.byteOffset, hashBytes.byteOffset + hashBytes.length),
   );
+  // Checked before use: a model file from before the vocabulary has none.
+  const vocabulary: unknown = file.knownWords;
+  const wordBytes = typeof vocabulary === 'string' ? Buffer.from(vocabulary, 'base64') : Buffer.alloc(0);
+  if (wordBytes.length !== VOCABULARY_WORDS * 4)
+    throw new Error(
+      'injection model: no known-word set of the right size; retrain it with `npm run train:injection`',
+    );
+  const knownWords = new Int32Array(
+    wordBytes.buffer.slice(wordBytes.byteOffset, wordBytes.byteOffset + wordBytes.length),
+  );
   return {
     linear: { weights, bias: file.bias, levels: { levels, weights: levelWeights } },
     combiner: file.combiner,
     thresholds: file.thresholds,
     provenance: file.provenance,
     trainingTextHashes: hashes,
+    knownWords,
     bytes,
   };
 }

@@ -15,6 +15,7 @@ import { matchRules, RULE_FAMILIES } from './rules.ts';
 import type { RuleHit, RuleId } from './rules.ts';
 import { structureSignals } from './structure.ts';
 import type { StructureSignals } from './structure.ts';
+import { unknownTail } from './vocabulary.ts';
 
 /** Signal names, in the order of the combiner's weights. Changing it needs a retrained model. */
 export const SIGNAL_NAMES: readonly string[] = [
@@ -35,6 +36,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.discussion',
   'structure.self_reference',
   'structure.orders_to_assistant',
+  'structure.unknown_tail',
 ];
 
 /**
@@ -67,6 +69,8 @@ export interface Evidence {
   readonly payloads: readonly PayloadEvidence[];
   /** 1 when the text is mostly not English (see `foreignShare`). */
   readonly foreign: number;
+  /** Drop in the share of known words at the text's end (see `unknownTail`). */
+  readonly unknownTail: number;
 }
 
 /** Deepest nesting of encodings followed (base64 of hex of …). */
@@ -91,7 +95,8 @@ function payloadEvidence(
   }
 }
 
-export function gatherEvidence(text: string, linear: LinearModel): Evidence {
+/** `knownWords` is the model's known-word set (see vocabulary.ts). */
+export function gatherEvidence(text: string, linear: LinearModel, knownWords: Int32Array): Evidence {
   const normalized = normalize(text);
   const scores = classify(linear, normalized.text);
   const words = scanWords(normalized.text);
@@ -99,6 +104,7 @@ export function gatherEvidence(text: string, linear: LinearModel): Evidence {
   payloadEvidence(normalized.text, linear, 0, payloads, {
     rot13Words: (words.mask & ANCHOR_BITS.rot13Words) !== 0,
   });
+  const foreign = foreignShare(normalized.text, words);
   return {
     normalized,
     whole: scores.whole,
@@ -108,7 +114,9 @@ export function gatherEvidence(text: string, linear: LinearModel): Evidence {
     hits: matchRules(normalized.text, words),
     structure: structureSignals(normalized.text, words),
     payloads,
-    foreign: foreignShare(normalized.text, words),
+    foreign,
+    // The vocabulary is English: in another language every word is unknown.
+    unknownTail: foreign === 0 ? unknownTail(words, knownWords) : 0,
   };
 }
 
@@ -143,6 +151,7 @@ export function signalVector(e: Evidence): number[] {
     s.discussion,
     s.selfReference,
     Math.log1p(s.ordersToAssistant),
+    e.unknownTail,
   ];
 }
 
@@ -199,13 +208,13 @@ export interface Analysis {
 }
 
 export function analyze(model: LoadedModel, text: string): Analysis {
-  const evidence = gatherEvidence(text, model.linear);
+  const evidence = gatherEvidence(text, model.linear, model.knownWords);
   const signals = signalVector(evidence);
   let score = combine(model.combiner, signals);
   // A decoded payload is read by the model as text in its own right, so it is scored as one: an
   // instruction hidden in base64 counts as much as the same instruction in plain text.
   const payloadScores = evidence.payloads.map((p) => {
-    const inner = gatherEvidence(p.payload.text, model.linear);
+    const inner = gatherEvidence(p.payload.text, model.linear, model.knownWords);
     return combine(model.combiner, signalVector(inner));
   });
   for (const s of payloadScores) score = Math.max(score, s);

@@ -12,6 +12,7 @@ import type { CombinerModel, InjectionModelFile, LinearModel, LoadedModel } from
 import { combine, gatherEvidence, SIGNAL_NAMES, signalVector } from './detector.ts';
 import { FEATURE_BITS, forEachFeature } from './features.ts';
 import { templateRows } from './templates.ts';
+import { buildVocabulary } from './vocabulary.ts';
 
 export interface Row {
   readonly text: string;
@@ -441,6 +442,16 @@ export interface CrossValidation {
   readonly thresholds: number[];
 }
 
+/**
+ * The known-word set: every word of the project's own benign English rows (never the development
+ * data, so no held-out row shapes it).
+ */
+export function vocabularyOf(rows: readonly Row[]): Int32Array {
+  return buildVocabulary(
+    rows.filter((r) => isProjectRow(r) && r.y === 0 && r.lang === 'en').map((r) => r.text),
+  );
+}
+
 export function crossValidate(
   rows: readonly Row[],
   folds: number,
@@ -450,6 +461,7 @@ export function crossValidate(
 ): CrossValidation {
   const xs = rows.map((r) => sparseFeatures(r.text));
   const ys = rows.map((r) => r.y);
+  const knownWords = vocabularyOf(rows);
   const fold = foldBy === 'source' ? assignSourceFolds(rows, folds) : assignFolds(rows, folds);
   const signals: number[][] = new Array<number[]>(rows.length);
   for (let f = 0; f < folds; f++) {
@@ -462,7 +474,7 @@ export function crossValidate(
     );
     for (const [i, r] of rows.entries()) {
       if (fold[i] !== f) continue;
-      signals[i] = signalVector(gatherEvidence(r.text, model));
+      signals[i] = signalVector(gatherEvidence(r.text, model, knownWords));
     }
     log(`fold ${f + 1}/${folds}: classifier trained on ${train.length} rows + ${extra.length} derived`);
   }
@@ -550,6 +562,7 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
       templateRows: rows.filter((r) => isProjectRow(r)).length,
     },
     trainingTextHashes: Buffer.from(hashes.buffer).toString('base64'),
+    knownWords: Buffer.from(vocabularyOf(rows).buffer).toString('base64'),
   };
   return { model, rows, cv };
 }
