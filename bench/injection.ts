@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadModelFile } from '../src/scanners/injection/classifier.ts';
-import { detectInjection, MODEL_PATH, shippedModel, warmUp } from '../src/scanners/injection/index.ts';
+import { detectInjection, MODEL_PATH } from '../src/scanners/injection/index.ts';
 import { metrics, tprAtFpr } from '../src/scanners/injection/metrics.ts';
 import type { Scored } from '../src/scanners/injection/metrics.ts';
 import { crossValidate, loadRows, projectExamples } from '../src/scanners/injection/train.ts';
@@ -219,13 +219,8 @@ export async function run(write: (line: string) => void): Promise<void> {
   const t0 = performance.now();
   loadModelFile(MODEL_PATH);
   const loadMs = performance.now() - t0;
-  shippedModel();
-  const t1 = performance.now();
-  warmUp();
-  const warmUpMs = performance.now() - t1;
   write(
-    `model: ${MODEL_PATH} — ${(statSync(MODEL_PATH).size / 1024).toFixed(0)} KB on disk, load ${loadMs.toFixed(1)} ms, ` +
-      `warm-up (pattern compilation, once per server) ${warmUpMs.toFixed(1)} ms`,
+    `model: ${MODEL_PATH} — ${(statSync(MODEL_PATH).size / 1024).toFixed(0)} KB on disk, load ${loadMs.toFixed(1)} ms`,
   );
   if (!existsSync(DATA)) {
     write(`no data at ${DATA} (set PARAPET_INJECTION_DATA): speed and comparison skipped`);
@@ -233,10 +228,11 @@ export async function run(write: (line: string) => void): Promise<void> {
   }
   const rows = loadRows(DATA);
   const texts1 = corpus(rows, 1024, 3000);
-  // The first texts after the warm-up still pay V8's optimisation of the rarer code paths; the
-  // next, different texts show the steady state a running server sees.
+  // The first texts after loading pay V8's compilation of each pattern they reach and its
+  // optimisation of the rarer code paths; the next, different texts show the steady state of a
+  // running server.
   const phases = [
-    { name: 'first texts after warm-up', kb1: timeEach(texts1), kb16: timeEach(corpus(rows, 16384, 300)) },
+    { name: 'first texts after loading', kb1: timeEach(texts1), kb16: timeEach(corpus(rows, 16384, 300)) },
     {
       name: 'steady state (the next texts, other slices)',
       kb1: timeEach(corpus(rows, 1024, 3000, STEADY_OFFSET)),

@@ -1,7 +1,7 @@
 import type { CheckDefinition, Scanner } from '../core/scanner.ts';
 import type { Finding } from '../core/finding.ts';
 import { checkOptions } from './check-options.ts';
-import { detectInjection, shippedModel, warmUp } from './injection/index.ts';
+import { detectInjection, shippedModel } from './injection/index.ts';
 import type { InjectionResult } from './injection/index.ts';
 import { createJudge, judgeOptions } from './injection/llm-judge.ts';
 import type { InjectionDetector } from './injection/llm-judge.ts';
@@ -13,12 +13,8 @@ const MAX_FINDING = 4096;
 const options = checkOptions(['allow', 'block']).extend({ judge: judgeOptions.optional() });
 type InjectionOptions = ReturnType<typeof options.parse>;
 
-/**
- * The offline detector, compiled once: the model is loaded and validated, and its patterns
- * compiled, when the policy loads rather than on the first requests.
- */
+/** The offline detector, compiled once: the model is loaded and validated when the policy loads. */
 function offlineDetector(untrusted: boolean, threshold: number | undefined): InjectionDetector {
-  warmUp();
   const model = shippedModel();
   const limit = threshold ?? (untrusted ? model.thresholds.untrusted : model.thresholds.prompt);
   return { id: 'offline', detect: (text) => detectInjection(text, { model, threshold: limit }).findings };

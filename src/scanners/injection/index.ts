@@ -7,8 +7,6 @@ import type { Finding } from '../../core/finding.ts';
 import { loadModelFile } from './classifier.ts';
 import type { LoadedModel } from './classifier.ts';
 import { analyze, explain, SIGNAL_NAMES } from './detector.ts';
-import { FAMILY_MATCHER } from './rules.ts';
-import { warmUpStructure } from './structure.ts';
 
 /** The shipped model; `PARAPET_INJECTION_MODEL` selects another file (e.g. the licence-clean one). */
 export const MODEL_PATH =
@@ -57,20 +55,4 @@ export function detectInjection(
   const analysis = analyze(model, text);
   const flagged = analysis.score >= threshold;
   return { flagged, score: analysis.score, findings: flagged ? explain(model, analysis) : [] };
-}
-
-let warmedUp = false;
-
-/**
- * Loads the shipped model and compiles every rule and structure pattern now rather than on the
- * first texts that reach them, once per process. A server calls it when it compiles its policy:
- * it costs about a tenth of a second once and takes the compile pauses off its first requests
- * (`npm run bench -- injection` shows both). One-shot callers (the CLI) do not need it.
- */
-export function warmUp(): void {
-  if (warmedUp) return;
-  warmedUp = true;
-  shippedModel();
-  FAMILY_MATCHER.warmUp();
-  warmUpStructure();
 }

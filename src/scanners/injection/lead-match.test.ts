@@ -87,23 +87,6 @@ test('a compiled set knows which word hashes lead an alternative', () => {
   assert.equal(set.leads(hashWord('end')), false);
 });
 
-test('a warmed-up set finds the same hits, sticky and scanned, in one-byte and two-byte text', () => {
-  const matcher = new LeadPatterns([
-    { group: 0, pattern: /\b(?:ignore|forget) (?:the )?rules\b|^system\s*:/gim },
-  ]);
-  const texts = ['ignore rules\nsystem: on', 'Forget the rules \u2014 now\nsystem:', 'plain text'];
-  const before = texts.map((t) => matcher.match(t, scanWords(t), () => true, 8));
-  matcher.warmUp();
-  assert.deepEqual(
-    texts.map((t) => matcher.match(t, scanWords(t), () => true, 8)),
-    before,
-  );
-  assert.deepEqual(
-    before.map((hits) => hits.length),
-    [2, 2, 0],
-  );
-});
-
 test('a required character is a literal outside groups and classes that nothing makes optional', () => {
   const cases: readonly [string, string | undefined][] = [
     ['\\b2 (?:a|b)', '2'],

@@ -334,10 +334,6 @@ interface Sticky {
   readonly leadLength: number;
 }
 
-/** A one-byte and a two-byte string (the em dash), and runs enough for V8's regex tier-up. */
-const WARM_UP_SUBJECTS = ['warm up', 'warm up \u2014'];
-const WARM_UP_RUNS = 2;
-
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
 export class LeadPatterns {
   private readonly sticky: Sticky[] = [];
@@ -421,22 +417,6 @@ export class LeadPatterns {
         needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
       });
     }
-  }
-
-  /**
-   * Runs every regex of the set until V8 has compiled it to machine code, for one-byte and for
-   * two-byte strings (compiled separately). V8 compiles a regex on its first uses; left to the
-   * requests, each of the first texts that reaches a pattern pays a fraction of a millisecond,
-   * which shows as the p99 of a fresh server.
-   */
-  warmUp(): void {
-    const regexes = new Set([...this.sticky.map((s) => s.regex), ...this.scanned.map((s) => s.regex)]);
-    for (const regex of regexes)
-      for (const subject of WARM_UP_SUBJECTS)
-        for (let run = 0; run < WARM_UP_RUNS; run++) {
-          regex.lastIndex = 0;
-          regex.exec(subject);
-        }
   }
 
   /** Whether a word with this hash (`hashWord`) leads some alternative. */

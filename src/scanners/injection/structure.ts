@@ -624,12 +624,6 @@ export const ADDRESS_MATCHER = new LeadPatterns([
 const GROUP_SIGNALS = ['addresses the assistant', 'role shift', 'order to the assistant'];
 const MAX_ADDRESS_HITS = 8;
 
-/** Compiles the structure patterns ahead of the first texts (see `LeadPatterns.warmUp`). */
-export function warmUpStructure(): void {
-  ADDRESS_MATCHER.warmUp();
-  SELF_REFERENCE_MATCHER.warmUp();
-}
-
 /** `words` is the text's `scanWords` result: patterns whose anchor words are absent are skipped. */
 export function structureSignals(text: string, words: WordScan = scanWords(text)): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
