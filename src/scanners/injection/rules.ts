@@ -53,7 +53,7 @@ const OVERRIDE: readonly RegExp[] = [
   // The same in German, French, Spanish, Polish, Italian, Portuguese and Russian: "die Vorgaben …
   // gelten nicht mehr / als hinfällig", "mettons de côté le cadre", "lo que te configuraron ya no
   // cuenta", "poprzednie polecenia są nieaktualne".
-  /(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{1,80}\s)(?:gelten\s+(?:ab\s+sofort\s+|jetzt\s+|nun\s+)?nicht\s+mehr|hinfällig|ungültig|aufgehoben)\b|(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{1,80}\s)außer\s+kraft\b/gi,
+  /(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{0,80}\s)(?:gelten\s+(?:ab\s+sofort\s+|jetzt\s+|nun\s+)?nicht\s+mehr|hinfällig|ungültig|aufgehoben)\b|(?<=\b(?:vorgaben|anweisungen|regeln|instruktionen|richtlinien)\b[^.!?\n]{0,80}\s)außer\s+kraft\b/gi,
   /(?<=\b(?:consignes|instructions|règles|cadre|directives)\b[^.!?\n]{1,80}\bne\s{1,4})(?:comptent|valent|compte|vaut)\s+plus\b|(?<=\b(?:mettons|mets|mettez|laisse|laissons)\s{1,4}de\s{1,4})côté\s+(?:le|les|ton|tes|vos|votre)\s+(?:cadre|consignes|instructions|règles)\b/gi,
   /(?<=\b(?:instrucciones|reglas|indicaciones|configuraron|configuración|normas)\b[^.!?\n]{1,80}\bya\s{1,4}no\s{1,4})(?:cuenta|cuentan|vale|valen|aplica|aplican|sirve|sirven|rige|rigen)\b/gi,
   /(?<=\b(?:polecenia|instrukcje|zasady|wytyczne)\s{1,4}(?:są|zostały)\s{1,4})(?:nieaktualne|unieważnione|anulowane|nieważne)\b/gi,
