@@ -15,7 +15,7 @@ import { matchRules, RULE_FAMILIES } from './rules.ts';
 import type { RuleHit, RuleId } from './rules.ts';
 import { structureSignals } from './structure.ts';
 import type { StructureSignals } from './structure.ts';
-import { unknownTail } from './vocabulary.ts';
+import { suffixStart, unknownTail } from './vocabulary.ts';
 
 /** Signal names, in the order of the combiner's weights. Changing it needs a retrained model. */
 export const SIGNAL_NAMES: readonly string[] = [
@@ -71,6 +71,8 @@ export interface Evidence {
   readonly foreign: number;
   /** Drop in the share of known words at the text's end (see `unknownTail`). */
   readonly unknownTail: number;
+  /** Where the text's last 15 words start: the span of an adversarial-suffix finding. */
+  readonly suffixStart: number;
 }
 
 /** Deepest nesting of encodings followed (base64 of hex of …). */
@@ -117,6 +119,7 @@ export function gatherEvidence(text: string, linear: LinearModel, knownWords: In
     foreign,
     // The vocabulary is English: in another language every word is unknown.
     unknownTail: foreign === 0 ? unknownTail(words, knownWords) : 0,
+    suffixStart: suffixStart(words),
   };
 }
 
@@ -222,6 +225,9 @@ export function analyze(model: LoadedModel, text: string): Analysis {
 }
 
 /** Explain an analysis as findings with spans in the ORIGINAL text. */
+const SUFFIX_UNKNOWN_TAIL = 0.3;
+const SUFFIX_GIBBERISH = 0.2;
+
 export function explain(model: LoadedModel, a: Analysis): Finding[] {
   const e = a.evidence;
   const findings: Finding[] = [];
@@ -282,6 +288,23 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
         },
       });
     }
+  }
+  // An optimised suffix: unknown words or code punctuation at the end, each above what 99% of the
+  // benign development rows reach.
+  if (e.unknownTail >= SUFFIX_UNKNOWN_TAIL || s.gibberish >= SUFFIX_GIBBERISH) {
+    const span = e.normalized.span(e.suffixStart, e.normalized.text.length);
+    findings.push({
+      type: 'jailbreak.adversarial_suffix',
+      ...span,
+      ...base,
+      reason: 'the text ends in word pieces and code punctuation, as optimised adversarial suffixes (GCG) do',
+      details: {
+        owasp: 'LLM01',
+        signal: 'structure',
+        unknownTail: round(e.unknownTail),
+        gibberish: round(s.gibberish),
+      },
+    });
   }
   // The classifier's best passage is always part of the explanation: it says where the model looked.
   const windowSpan = e.normalized.span(e.window.start, e.window.end);

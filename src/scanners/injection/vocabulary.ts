@@ -36,6 +36,12 @@ function known(bits: Int32Array, hash: number): number {
   return ((bits[h >>> 5] ?? 0) >>> (h & 31)) & 1;
 }
 
+/** Where the text's suffix (its last 15 words) starts, or 0 when it has fewer words. */
+export function suffixStart(words: WordScan): number {
+  const n = words.starts.length;
+  return n >= TAIL_WORDS ? (words.starts[n - TAIL_WORDS] ?? 0) : 0;
+}
+
 /**
  * Known-word share of the text's body (up to 150 words before its last 15) minus that of its
  * last 15 words, at least 0; 0 for texts of fewer than 20 words or in other scripts. `words` is
