@@ -124,6 +124,8 @@ test('classify equals the set-based computation on random texts of every kind of
     'é',
     'Ж',
     '中文',
+    'かな',
+    '한국어',
     '😀',
     '-',
     '.',

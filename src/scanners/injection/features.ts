@@ -1,7 +1,8 @@
 /**
  * Hashed n-gram features for the linear classifier: character 3/4/5-grams (multilingual by
- * construction: no tokenizer, no vocabulary, CJK works without word breaks) plus word unigrams and
- * bigrams. One pass over the text, no string allocation: hashes are built from char codes.
+ * construction: no tokenizer, no vocabulary, CJK works without word breaks), character bigrams
+ * inside Chinese, Japanese and Korean text (most of their words are two characters), plus word
+ * unigrams and bigrams. One pass over the text, no string allocation: hashes are built from char codes.
  *
  * Letters are lower-cased, digits folded to '0' and whitespace runs collapsed, so "Ignore  ALL 3
  * rules" and "ignore all 5 rules" share features.
@@ -22,6 +23,11 @@ const SEED_4 = 0x85ebca77;
 const SEED_5 = 0xc2b2ae3d;
 const SEED_WORD = 0x27d4eb2f;
 const SEED_BIGRAM = 0x165667b1;
+const SEED_CJK = 0x3c6ef372;
+// Kana, CJK ideographs and Hangul syllables (U+3040–U+D7AF): the scripts written without spaces
+// between words whose character pairs are features of their own.
+const CJK_FIRST = 0x3040;
+const CJK_LAST = 0xd7af;
 
 // ASCII folding table: letters lower-cased, digits to '0', whitespace to ' '.
 const ASCII_FOLD = Int32Array.from({ length: 128 }, (_, code) => {
@@ -67,9 +73,9 @@ function wordChar(code: number): boolean {
   return v;
 }
 
-/** Most features one window can produce: five per character (three n-grams, word, bigram). */
+/** Most features one window can produce: six per character (four n-grams, word, word bigram). */
 export function maxFeatures(chars: number): number {
-  return 5 * (chars + 1);
+  return 6 * (chars + 1);
 }
 
 /**
@@ -123,6 +129,12 @@ export function extractFeatures(
     out[n++] = (h ^ (h >>> 15)) & MASK;
     out[n++] = (h4 ^ (h4 >>> 15)) & MASK;
     out[n++] = (h5 ^ (h5 >>> 15)) & MASK;
+    if (c0 >= CJK_FIRST && c1 >= CJK_FIRST && c0 <= CJK_LAST && c1 <= CJK_LAST) {
+      let h2 = Math.imul(SEED_CJK ^ c1, FNV_PRIME);
+      h2 = Math.imul(h2 ^ c0, FNV_PRIME);
+      if (meta !== undefined) meta[n] = i * 8 + 3;
+      out[n++] = (h2 ^ (h2 >>> 15)) & MASK;
+    }
     // Words: unigram on each word end, bigram with the previous word.
     if ((c0 < 128 ? (ASCII_WORD[c0] ?? 0) : wordChar(c0) ? 1 : 0) !== 0) {
       wordHash = Math.imul(wordHash ^ c0, FNV_PRIME);
@@ -298,7 +310,7 @@ function scoreListed(
  * The classifier's hot loop. Scoring while hashing lets the hashing of the next features overlap
  * the cache misses of the cell table, which a second pass over a buffer of features leaves
  * exposed (about a sixth of the classifier's time). The scoring is written out at each of the
- * five places a feature is found so that the sums stay in registers (a helper would keep them in
+ * six places a feature is found so that the sums stay in registers (a helper would keep them in
  * memory), and the walk is repeated rather than shared through small hashing helpers, which
  * measured slower once inlined (classifier.test.ts checks the scores against `extractFeatures`).
  */
@@ -379,6 +391,22 @@ function scoreFeatures(
     }
     {
       const feature = (h5 ^ (h5 >>> 15)) & MASK;
+      const cell = cells[feature] ?? 0;
+      const seen = cell >> LEVEL_BITS;
+      if (seen !== thisWindow) {
+        cells[feature] = ownStamp | (cell & LEVEL_MASK);
+        const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
+        sum += weight;
+        count++;
+        const newInText = (seen - textFirst) >>> 31;
+        textSum += weight * newInText;
+        textCount += newInText;
+      }
+    }
+    if (c0 >= CJK_FIRST && c1 >= CJK_FIRST && c0 <= CJK_LAST && c1 <= CJK_LAST) {
+      let h2 = Math.imul(SEED_CJK ^ c1, FNV_PRIME);
+      h2 = Math.imul(h2 ^ c0, FNV_PRIME);
+      const feature = (h2 ^ (h2 >>> 15)) & MASK;
       const cell = cells[feature] ?? 0;
       const seen = cell >> LEVEL_BITS;
       if (seen !== thisWindow) {

@@ -310,7 +310,9 @@ export function assignFolds(rows: readonly Row[], folds: number, seed = 13): num
   const random = rng(seed);
   const groups = new Map<string, number[]>();
   for (const [i, r] of rows.entries()) {
-    const key = `${r.y}:${r.kind}`;
+    // The data set's rows come first in `rows` and are shuffled apart from the project's own, so
+    // adding project rows leaves the data set's folds, and its held-out metrics, comparable.
+    const key = `${isProjectRow(r) ? 'project' : 'data'}:${r.y}:${r.kind}`;
     const list = groups.get(key) ?? [];
     list.push(i);
     groups.set(key, list);
@@ -419,11 +421,12 @@ export function augment(rows: readonly Row[]): Row[] {
 }
 
 /**
- * The project's multilingual templates count double when fitting the combiner: they are the only
- * non-English evidence, and the hidden evaluation covers other languages.
+ * The project's templates and its written rows in other languages count double when fitting the
+ * combiner: they are nearly all of the non-English evidence, and the hidden evaluation covers
+ * other languages.
  */
 function combinerWeight(r: Row): number {
-  return r.source === TEMPLATE_SOURCE ? 2 : 1;
+  return r.source === TEMPLATE_SOURCE || (r.source === WRITTEN_SOURCE && r.lang !== 'en') ? 2 : 1;
 }
 
 /**
