@@ -2,7 +2,8 @@
  * Hashed n-gram features for the linear classifier: character 3/4/5-grams (multilingual by
  * construction: no tokenizer, no vocabulary, CJK works without word breaks), character bigrams
  * inside Chinese, Japanese and Korean text (most of their words are two characters), plus word
- * unigrams and bigrams. One pass over the text, no string allocation: hashes are built from char codes.
+ * unigrams and bigrams. One pass over the text, no string allocation: hashes are built from char
+ * codes.
  *
  * Letters are lower-cased, digits folded to '0' and whitespace runs collapsed, so "Ignore  ALL 3
  * rules" and "ignore all 5 rules" share features.
