@@ -42,8 +42,8 @@ export const SIGNAL_NAMES: readonly string[] = [
 /**
  * Whether the text is mostly not English. The n-gram classifier learnt from English data, so in
  * other languages the combiner leans on the multilingual rule families and structure instead
- * (the interaction weights are learnt from the project's multilingual templates). `words` is the
- * text's `scanWords` result (word and English-stopword counts).
+ * (the interaction weights are learnt from the project's multilingual templates and written
+ * rows). `words` is the text's `scanWords` result (word and English-stopword counts).
  */
 export function foreignShare(text: string, words: WordScan = scanWords(text)): number {
   const letters = words.asciiLetters + words.otherLetters;
@@ -224,10 +224,12 @@ export function analyze(model: LoadedModel, text: string): Analysis {
   return { score, signals, evidence, payloadScores };
 }
 
-/** Explain an analysis as findings with spans in the ORIGINAL text. */
+// An adversarial-suffix finding needs one of these: each is above what 99% of the benign
+// development rows reach.
 const SUFFIX_UNKNOWN_TAIL = 0.3;
 const SUFFIX_GIBBERISH = 0.2;
 
+/** Explain an analysis as findings with spans in the ORIGINAL text. */
 export function explain(model: LoadedModel, a: Analysis): Finding[] {
   const e = a.evidence;
   const findings: Finding[] = [];
