@@ -30,11 +30,13 @@ interface Launch {
  * sized for throughput and an old-space limit of several GB) the resident set settles near 350 MB
  * under load although the live heap is ~35 MB. The compile cache: Node keeps the type-stripped
  * sources there, so a start never loads its TypeScript stripper (a WebAssembly compiler that stays
- * resident once loaded; the gateway starts at ~103 MB instead of ~131 MB).
+ * resident once loaded; the gateway starts at ~103 MB instead of ~131 MB). MALLOC_ARENA_MAX is what
+ * `parapet serve` sets for itself on Linux (bin/parapet.js); this bench starts the gateway without
+ * that launcher, so it sets it here.
  */
 const RECOMMENDED: Launch = {
   flags: ['--max-semi-space-size=8', '--max-old-space-size=1024'],
-  env: { NODE_COMPILE_CACHE: join(tmpdir(), 'parapet-bench-compile-cache') },
+  env: { NODE_COMPILE_CACHE: join(tmpdir(), 'parapet-bench-compile-cache'), MALLOC_ARENA_MAX: '2' },
 };
 const NODE_DEFAULTS: Launch = { flags: [], env: {} };
 

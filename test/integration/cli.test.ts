@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,5 +85,45 @@ describe('parapet policy validate', () => {
     assert.match(stderr, /bad\.yaml:5:\d+: spec\.mode: /);
     assert.match(stderr, /bad\.yaml:7:\d+: spec\.input\.promptInjection\.threshold: /);
     assert.match(stderr, /2 errors; no policy loaded/);
+  });
+});
+
+describe('parapet serve on Linux', () => {
+  /** Starts `parapet serve` with `env`, waits for its banner, reads its environment from /proc. */
+  async function servedEnvironment(env: NodeJS.ProcessEnv): Promise<string[]> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parapet-serve-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    });
+    try {
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          if (stderr.includes('Parapet is guarding')) resolve();
+        });
+        child.once('exit', (code) => {
+          reject(new Error(`serve exited with ${code}: ${stderr}`));
+        });
+      });
+      // The pid spawn() returned is the serving process: the restart is in place (execve).
+      return readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  const linux = process.platform === 'linux' ? {} : { skip: 'MALLOC_ARENA_MAX is set on Linux only' };
+
+  it('runs with two malloc arenas unless told otherwise', linux, async () => {
+    const env = { ...process.env };
+    delete env.MALLOC_ARENA_MAX;
+    assert.ok((await servedEnvironment(env)).includes('MALLOC_ARENA_MAX=2'));
+    const chosen = await servedEnvironment({ ...env, MALLOC_ARENA_MAX: '4' });
+    assert.ok(chosen.includes('MALLOC_ARENA_MAX=4'));
+    assert.ok(!chosen.includes('MALLOC_ARENA_MAX=2'));
   });
 });
