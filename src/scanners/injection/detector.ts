@@ -16,6 +16,7 @@ import type { RuleHit, RuleId } from './rules.ts';
 import { structureSignals } from './structure.ts';
 import type { StructureSignals } from './structure.ts';
 import { suffixStart, unknownTail } from './vocabulary.ts';
+import { harmWords } from './harm.ts';
 
 /** Signal names, in the order of the combiner's weights. Changing it needs a retrained model. */
 export const SIGNAL_NAMES: readonly string[] = [
@@ -37,6 +38,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.self_reference',
   'structure.orders_to_assistant',
   'structure.unknown_tail',
+  'topic.harm',
 ];
 
 /**
@@ -73,6 +75,8 @@ export interface Evidence {
   readonly unknownTail: number;
   /** Where the text's last 15 words start: the span of an adversarial-suffix finding. */
   readonly suffixStart: number;
+  /** Words of harmful subject matter (see harm.ts), at most 8. */
+  readonly harmWords: number;
 }
 
 /** Deepest nesting of encodings followed (base64 of hex of …). */
@@ -120,6 +124,7 @@ export function gatherEvidence(text: string, linear: LinearModel, knownWords: In
     // The vocabulary is English: in another language every word is unknown.
     unknownTail: foreign === 0 ? unknownTail(words, knownWords) : 0,
     suffixStart: suffixStart(words),
+    harmWords: harmWords(words),
   };
 }
 
@@ -155,6 +160,7 @@ export function signalVector(e: Evidence): number[] {
     s.selfReference,
     Math.log1p(s.ordersToAssistant),
     e.unknownTail,
+    Math.log1p(e.harmWords),
   ];
 }
 
@@ -321,6 +327,7 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
       wholeLogit: round(e.whole),
       windowLogit: round(e.windowMax),
       topFeatures: topNgrams(model.linear, e.normalized.text, e.window).join(' | '),
+      harmfulTopicWords: e.harmWords,
       ...(transforms !== '' ? { transformations: transforms } : {}),
     },
   });
