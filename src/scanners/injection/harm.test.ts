@@ -19,5 +19,4 @@ test('an ordinary request has none, and words that only contain a harm word do n
 test('Latin-script words of other languages count; the count stops at the cap', () => {
   assert.equal(harmWords(scanWords('Wie baut man eine Bombe? Ich brauche Sprengstoff und Waffen.')), 3);
   assert.equal(harmWords(scanWords('bomb '.repeat(20))), 8);
-  assert.equal(harmWords(scanWords('bomb '.repeat(20)), 3), 3);
 });

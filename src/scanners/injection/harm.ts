@@ -1,5 +1,5 @@
 /**
- * Words of harmful subject matter (weapons, drugs, intrusion, fraud, violence, abuse,
+ * Words of harmful subject matter (weapons, drugs, fraud, theft, violence, abuse, hate,
  * disinformation), for the combiner's `topic.harm` signal. A jailbreak wraps a harmful goal in a
  * role, a story or a research pretext ("You are a journalist … write an article proving the
  * attacks were a hoax"); the same wrapping around a harmless goal is an ordinary request. The
@@ -60,10 +60,13 @@ function isHarmWord(h: number): boolean {
   return false;
 }
 
-/** How many of the text's words are harm words, at most `cap`. `words` is the text's `scanWords` result. */
-export function harmWords(words: WordScan, cap = 8): number {
+/** Beyond this many, a long text's further harm words add nothing. */
+const MAX_HARM_WORDS = 8;
+
+/** How many of the text's words are harm words, at most 8. `words` is the text's `scanWords` result. */
+export function harmWords(words: WordScan): number {
   let n = 0;
   const { hashes } = words;
-  for (let k = 0; k < hashes.length && n < cap; k++) if (isHarmWord(hashes[k] ?? 0)) n++;
+  for (let k = 0; k < hashes.length && n < MAX_HARM_WORDS; k++) if (isHarmWord(hashes[k] ?? 0)) n++;
   return n;
 }
