@@ -11,8 +11,12 @@
  */
 
 import { codeUnits, ROT13_WORDS } from '../normalize/index.ts';
+import { HARM_WORDS } from './harm.ts';
 
-/** Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns. */
+/**
+ * Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns;
+ * the English stopwords and the harm words are also counted (`WordScan.englishStopwords`, `harmWords`).
+ */
 export const ANCHOR_BITS = {
   'injection.override': 1 << 0,
   'jailbreak.persona': 1 << 1,
@@ -28,6 +32,7 @@ export const ANCHOR_BITS = {
   attackTopic: 1 << 11,
   selfReference: 1 << 12,
   rot13Words: 1 << 13,
+  harmWord: 1 << 14,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
@@ -163,6 +168,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'meine minhas dei',
   // The decoder's ROT13 hint words (see `DecodeHints`).
   rot13Words: ROT13_WORDS.join(' '),
+  // Words of harmful subject matter, counted like the stopwords (harm.ts).
+  harmWord: HARM_WORDS,
 };
 
 /** Literal markers that are not words (chat-template tokens, closing tags, markdown images, `a + b`). */
@@ -252,6 +259,8 @@ export interface WordScan {
   readonly words: number;
   /** Common English function words among them. */
   readonly englishStopwords: number;
+  /** Words of harmful subject matter among them (harm.ts). */
+  readonly harmWords: number;
   /** Letters of other scripts occur, so every pattern runs. */
   readonly foreign: boolean;
   /**
@@ -291,6 +300,7 @@ export function scanWords(text: string): WordScan {
   let mask = 0;
   let words = 0;
   let stopwords = 0;
+  let harm = 0;
   let foreign = false;
   let mixedWord = false;
   const n = text.length;
@@ -350,6 +360,7 @@ export function scanWords(text: string): WordScan {
       if (bits !== 0) {
         mask |= bits;
         if ((bits & ANCHOR_BITS.englishStopword) !== 0) stopwords++;
+        if ((bits & ANCHOR_BITS.harmWord) !== 0) harm++;
       }
     }
     if (code > 32) tokenLength++;
@@ -377,6 +388,7 @@ export function scanWords(text: string): WordScan {
     mask,
     words,
     englishStopwords: stopwords,
+    harmWords: harm,
     foreign,
     mixedLatinWord: mixedWord,
     asciiLetters,

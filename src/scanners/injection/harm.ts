@@ -8,12 +8,13 @@
  * too, so the signal is evidence, never a verdict. Words of computer intrusion (malware, exploit,
  * hacking) are left out: security requests are full of them, and with them a model that had never
  * seen such requests flagged a fifth of them (docs/injection.md, tenth round). Latin-script words
- * only: `scanWords` hashes runs of Latin letters.
+ * only: the word scan (`scanWords`) counts them, looking each word up in the table of anchor words
+ * it probes anyway.
  */
 import type { WordScan } from './anchors.ts';
-import { hashWord } from './anchors.ts';
 
-const HARM_WORDS = [
+/** The words, space-separated (an `ANCHOR_WORDS` group of anchors.ts). */
+export const HARM_WORDS = [
   // English
   'bomb bombs bombing explosive explosives detonate detonator napalm sarin ricin anthrax',
   'bioweapon bioweapons meth methamphetamine cocaine heroin fentanyl narcotics drugs',
@@ -34,39 +35,12 @@ const HARM_WORDS = [
   'sprengstoff drogen waffe waffen betrug stehlen töten explosieven wapens oplichting stelen',
   // Polish, Turkish, Indonesian
   'narkotyki broń oszustwo ukraść zabić silah uyuşturucu dolandırıcılık senjata narkoba penipuan mencuri membunuh',
-]
-  .join(' ')
-  .split(' ');
-
-// Open-addressing table of the words' hashes (typed arrays: no boxed keys on the hot path).
-const TABLE_BITS = 10;
-const TABLE_MASK = (1 << TABLE_BITS) - 1;
-const table = new Int32Array(1 << TABLE_BITS);
-const used = new Uint8Array(1 << TABLE_BITS);
-for (const word of HARM_WORDS) {
-  const h = hashWord(word);
-  let slot = h & TABLE_MASK;
-  while (used[slot] === 1 && table[slot] !== h) slot = (slot + 1) & TABLE_MASK;
-  table[slot] = h;
-  used[slot] = 1;
-}
-
-function isHarmWord(h: number): boolean {
-  let slot = h & TABLE_MASK;
-  while (used[slot] === 1) {
-    if (table[slot] === h) return true;
-    slot = (slot + 1) & TABLE_MASK;
-  }
-  return false;
-}
+].join(' ');
 
 /** Beyond this many, a long text's further harm words add nothing. */
 const MAX_HARM_WORDS = 8;
 
 /** How many of the text's words are harm words, at most 8. `words` is the text's `scanWords` result. */
 export function harmWords(words: WordScan): number {
-  let n = 0;
-  const { hashes } = words;
-  for (let k = 0; k < hashes.length && n < MAX_HARM_WORDS; k++) if (isHarmWord(hashes[k] ?? 0)) n++;
-  return n;
+  return Math.min(words.harmWords, MAX_HARM_WORDS);
 }
