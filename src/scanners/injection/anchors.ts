@@ -87,7 +87,10 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'gelten hinfällig ungültig aufgehoben außer comptent valent compte vaut côté cuenta cuentan vale valen ' +
     'aplica aplican sirve sirven rige rigen nieaktualne unieważnione anulowane nieważne valgono annullate ' +
     'scadute nulle anuladas canceladas revogadas valem above foregoing overlook scrap real actual true echte ' +
-    'eigentliche wahre auftrag rolle mission davor vorher zuvor bisherige oben',
+    'eigentliche wahre auftrag rolle mission davor vorher zuvor bisherige oben stop quit cease halt pause ' +
+    'enough done scratch ditch nuevo nuovo übersetzen korrigieren zusammenzufassen traduire ' +
+    'résumer corriger traducir resumir corregir tradurre riassumere correggere traduzir corrigir tłumaczyć ' +
+    'streszczać poprawiać vertalen samenvatten corrigeren',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +

@@ -37,7 +37,7 @@ const OVERRIDE: readonly RegExp[] = [
   /\b(?:ignore|disregard|forget) (?:everything|all of (?:that|this|it)|what you (?:were|have been) told|what (?:i|we) told you)\b/gi,
   // Untrusted content that sets the user's own request aside.
   /\b(?:ignore|disregard|forget|skip)\s+(?:the\s+)?(?:user'?s?|customer'?s?|their|original|current|translation|summary)\s+(?:question|request|query|message|prompt|task|instructions?)\b/gi,
-  /(?<!\b(?:emailed|e-mailed|sent|gave|got|received|shared|posted|has|have|had|with|some|few)\s{1,4})\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
+  /(?<!\b(?:emailed|e-mailed|sent|gave|got|received|shared|posted|has|have|had|with|some|few|my|our)\s{1,4})\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
   /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
   // Declaring the earlier context void, or handing over a new task, without the usual verbs.
@@ -63,6 +63,14 @@ const OVERRIDE: readonly RegExp[] = [
   // Dropping the task at hand without naming instructions: "ignore the above and …", "overlook
   // what you were told", "the real assignment is", "der echte Auftrag", "deine neue Rolle".
   /\b(?:ignore|disregard|forget|overlook)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:above|foregoing)(?=\s*(?:and\b|[,.;:—–-]|$))|\b(?:overlook|scrap|drop|set aside|put aside) (?:everything|what you (?:were|have been) told)\b/gi,
+  // Quitting the job an application was built for, named by its task, and handing over another:
+  // "Stop translating and …", "Enough with the recipes! …", "Hör auf zu übersetzen und …",
+  // "Nueva tarea: …". A user revising their own request names it otherwise ("forget the email,
+  // make it a tweet", "drop the summary idea").
+  /\b(?:stop|quit|cease|halt|pause|enough with|no more|done with|forget|drop|skip|scrap|scratch|ditch|abandon)\s+(?:(?:the|your|this|all(?: the)?|with)\s+)?(?:translating|translations?|summari[sz]ing|summar(?:y|ies)|classifying|classifications?|sentiment analysis|correcting|corrections|proofreading|grading|spell-?checking|recipes?|quiz(?:zes)?|quiz questions|trivia|homework help|grammar lesson)(?:\s+(?:round|thing|stuff|job|mode|task|part|business|questions|lesson|work))?(?:\s*[.!;:,—–]|\s+(?:and|now|instead)\b)/gi,
+  /\b(?:neue aufgabe|neuer auftrag|nouvelle (?:tâche|mission)|nueva (?:tarea|misión)|nuevo encargo|nova (?:tarefa|missão)|nuovo compito|nuova missione|nowe zadanie|nieuwe (?:taak|opdracht)|yeni görev)\s*[:：]/gi,
+  /\b(?:hör|hört)\s+(?:jetzt\s+|sofort\s+|bitte\s+)?auf\s+zu\s+(?:übersetzen|korrigieren|zusammenzufassen)\b|\b(?:arrête|arrêtez|cesse|cessez)\s+de\s+(?:traduire|résumer|corriger)\b|\b(?:deja|dejad|deje)\s+de\s+(?:traducir|resumir|corregir)\b|\b(?:smetti|smettila)\s+di\s+(?:tradurre|riassumere|correggere)\b|\b(?:pare|para|deixe)\s+de\s+(?:traduzir|resumir|corrigir)\b|\b(?:przestań|przestańcie)\s+(?:tłumaczyć|streszczać|poprawiać)|\bstop\s+met\s+(?:vertalen|samenvatten|corrigeren)\b/gi,
+  /(?:перестань|прекрати|хватит)\s+(?:переводить|пересказывать|исправлять)/gi,
   /(?<=\bthe\s{1,4})(?:real|actual|true) (?:task|job|assignment|mission|objective|instructions?)(?:\s+(?:is|are)\s+(?:to|now|as follows)\b|\s*:|\s+for you\b)/gi,
   /(?<=\b(?:der|die|das|deine|ihre)\s{1,4})(?:echte|eigentliche|wahre|neue)\s+(?:auftrag|rolle|mission)\b|\balles\s+(?:davor|vorher|zuvor|bisherige|oben)\s+(?:kannst|darfst|sollst)\s+du\s+vergessen\b/gi,
   /(?:আগের|পূর্ববর্তী)\s+(?:সব\s+|সমস্ত\s+)?(?:নির্দেশনা|নির্দেশ|নিয়ম)[^।\n]{0,20}?(?:ভুলে যাও|উপেক্ষা করো|বাদ দাও)/g,
