@@ -261,7 +261,7 @@ const EXFILTRATION: readonly RegExp[] = [
 export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     id: 'injection.override',
-    technique: 'instruction override: tells the model to drop the instructions it was given',
+    technique: 'instruction override: tells the model to drop the instructions or the task it was given',
     patterns: OVERRIDE,
   },
   {
