@@ -33,6 +33,7 @@ export const ANCHOR_BITS = {
   selfReference: 1 << 12,
   rot13Words: 1 << 13,
   harmWord: 1 << 14,
+  guardedSecret: 1 << 15,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
@@ -48,7 +49,7 @@ export const ALL_ANCHORS = (1 << 10) - 1;
  */
 const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.rot13Words;
 /** Boundary groups with alternatives of their own in other scripts: any text with such letters runs them. */
-const SCRIPT_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference;
+const SCRIPT_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.guardedSecret;
 
 /** Anchor bits of the ASCII-letter runs of `text.slice(start, end)`. */
 function asciiRunBits(text: string, start: number, end: number): number {
@@ -90,7 +91,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'eigentliche wahre auftrag rolle mission davor vorher zuvor bisherige oben stop quit cease halt pause ' +
     'enough done scratch ditch nuevo nuovo übersetzen korrigieren zusammenzufassen traduire ' +
     'résumer corriger traducir resumir corregir tradurre riassumere correggere traduzir corrigir tłumaczyć ' +
-    'streszczać poprawiać vertalen samenvatten corrigeren',
+    'streszczać poprawiać vertalen samenvatten corrigeren esquece ignoriere dimentica longer',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -171,6 +172,14 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'meine minhas dei',
   // The decoder's ROT13 hint words (see `DecodeHints`).
   rot13Words: ROT13_WORDS.join(' '),
+  // A word every Latin-script match of secret-requests.ts's patterns holds whole: the secret's
+  // noun, or the verb of "the words you are not allowed to say".
+  guardedSecret:
+    'password passphrase passcode pass secret codeword magic access promo discount coupon allowed ' +
+    'forbidden told instructed supposed permitted programmed passwort kennwort codewort geheimwort ' +
+    'zugangscode rabattcode geheime geheimen geheimes geheimem passe accès contraseña secreta secreto ' +
+    'promocional descuento senha segreta ordine wachtwoord hasło hasła lösenord lösenordet şifre şifreyi ' +
+    'şifrenin heslo sandi',
   // Words of harmful subject matter, counted like the stopwords (harm.ts).
   harmWord: HARM_WORDS,
 };

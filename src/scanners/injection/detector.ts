@@ -39,6 +39,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.orders_to_assistant',
   'structure.unknown_tail',
   'topic.harm',
+  'structure.secret_requests',
 ];
 
 /**
@@ -161,6 +162,7 @@ export function signalVector(e: Evidence): number[] {
     Math.log1p(s.ordersToAssistant),
     e.unknownTail,
     Math.log1p(e.harmWords),
+    s.secretRequests,
   ];
 }
 
@@ -200,7 +202,10 @@ const TECHNIQUE = new Map(RULE_FAMILIES.map((f) => [f.id, f.technique]));
 
 const TRANSFORM_NAMES: Readonly<Record<string, string>> = {
   base64: 'base64 segment',
+  base32: 'base32 segment',
   hex: 'hex segment',
+  binary: 'binary segment',
+  morse: 'Morse-code segment',
   'url-encoding': 'URL-encoded segment',
   'html-entities': 'HTML-entity segment',
   'unicode-escapes': 'Unicode-escape segment',
@@ -296,6 +301,18 @@ export function explain(model: LoadedModel, a: Analysis): Finding[] {
         },
       });
     }
+  }
+  // A request for the model's secret is the extraction technique by another route; reported once.
+  const secret = s.spans.find((x) => x.signal === 'request for a guarded secret');
+  if (secret !== undefined && !seen.has('injection.system_prompt_extraction')) {
+    const span = e.normalized.span(secret.start, secret.end);
+    findings.push({
+      type: 'injection.system_prompt_extraction',
+      ...span,
+      ...base,
+      reason: 'asks for a secret the model guards, by any route (its letters, a hint, a rhyme, an encoding)',
+      details: { owasp: 'LLM01', signal: 'structure', secretRequests: s.secretRequests },
+    });
   }
   // An optimised suffix: unknown words or code punctuation at the end, each above what 99% of the
   // benign development rows reach.

@@ -8,6 +8,7 @@
 import { ANCHOR_BITS, hashWord, isLatinLetterCode, scanWords } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
 import { LeadPatterns } from './lead-match.ts';
+import { secretRequests } from './secret-requests.ts';
 
 export interface StructureSignals {
   /** Phrases that speak to the assistant or about its output. */
@@ -32,6 +33,8 @@ export interface StructureSignals {
   readonly discussion: number;
   /** References to the user's own earlier instructions ("the instructions I gave you"). */
   readonly selfReference: number;
+  /** Requests for a secret the model guards ("spell the password backwards"), up to two. */
+  readonly secretRequests: number;
   /** Evidence spans in the scanned text, for findings. */
   readonly spans: readonly { start: number; end: number; signal: string }[];
 }
@@ -641,6 +644,8 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
   }
   const imperatives = countImperatives(text, spans, words);
   const { tableProse, questionLines } = offGenre(text, spans);
+  const secrets = secretRequests(text, words);
+  for (const { start, end } of secrets) spans.push({ start, end, signal: 'request for a guarded secret' });
   return {
     addressesAssistant: counts[ADDRESSES_GROUP] ?? 0,
     ordersToAssistant: counts[ORDERS_GROUP] ?? 0,
@@ -651,6 +656,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     gibberish: gibberishShare(text),
     discussion: discussionMarkers(text, words),
     selfReference: selfReferences(text, words),
+    secretRequests: secrets.length,
     spans,
   };
 }

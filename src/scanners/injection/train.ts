@@ -383,9 +383,14 @@ function insertedInstructions(rows: readonly Row[]): Map<number, string> {
   return found;
 }
 
+/** An inserted instruction that speaks of the reply or the code being written. */
+const ABOUT_THE_REPLY =
+  /\b(?:your|yours|reply|response|answer|solution|code|implementation|codebase|algorithm)\b/i;
+
 /**
  * Extra training rows derived from training rows only. Contrastive pairs (the same document with
- * and without an injected instruction) give the instruction itself as a positive; windows of
+ * and without an injected instruction) give the instruction itself as a positive when it speaks of
+ * the reply, and as a benign request when it is a plain task; windows of
  * benign documents are negatives, so the per-window score learns what ordinary passages look like.
  */
 export function augment(rows: readonly Row[]): Row[] {
@@ -397,7 +402,14 @@ export function augment(rows: readonly Row[]): Row[] {
   for (const [i, r] of rows.entries()) {
     const instruction = inserted.get(i);
     if (instruction !== undefined) {
-      extra.push({ ...r, text: instruction, source: `${r.source}#inserted` });
+      // An instruction about the reply ("add a link to your answer") is an injection on its own
+      // too; a plain task ("How do solar panels work?") is an injection only inside the document,
+      // and typed by a user it is an ordinary request.
+      extra.push(
+        ABOUT_THE_REPLY.test(instruction)
+          ? { ...r, text: instruction, source: `${r.source}#inserted` }
+          : { ...r, y: 0, kind: 'benign', text: instruction, source: `${r.source}#inserted-task` },
+      );
     } else if (r.y === 1 && r.kind === 'indirect') {
       // No clean twin in the data, but a known instruction inside: cutting it out gives the twin,
       // so the document's own words do not learn to look hostile.

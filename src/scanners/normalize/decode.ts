@@ -1,12 +1,21 @@
 /**
- * Bounded decoding of payloads embedded in text (base64, hex, URL-encoding, HTML entities, ROT13),
- * so that scanners can read what an attacker hid. Bounded in count, size and nesting: decoding is
+ * Bounded decoding of payloads embedded in text (base64, base32, hex, binary, Morse code,
+ * URL-encoding, HTML entities, ROT13), so that scanners can read what an attacker hid. Bounded in count, size and nesting: decoding is
  * attacker-controlled work.
  */
 
 import { codeUnits } from './code-units.ts';
 
-export type PayloadKind = 'base64' | 'hex' | 'url-encoding' | 'html-entities' | 'unicode-escapes' | 'rot13';
+export type PayloadKind =
+  | 'base64'
+  | 'base32'
+  | 'hex'
+  | 'binary'
+  | 'morse'
+  | 'url-encoding'
+  | 'html-entities'
+  | 'unicode-escapes'
+  | 'rot13';
 
 export interface Payload {
   readonly kind: PayloadKind;
@@ -27,7 +36,14 @@ export interface DecodeLimits {
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPayloads: 16, maxDecodedChars: 65536 };
 
 const BASE64 = /(?<![\w+/])[a-z0-9+/]{16,}={0,2}(?![\w+/=])|(?<![\w-])[\w-]{24,}(?![\w-])/gi;
-const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}/gi;
+const BASE32 = /(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}(?![\w=])/g;
+// Runs of digit pairs, also the spaced or colon-separated dumps that tools print ("61 63 63 …").
+const HEX =
+  /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}|(?<![\w:-])[0-9a-f]{2}(?:[ :-][0-9a-f]{2}){7,}(?![\w:-])/gi;
+// Eight-bit groups, spaced or not: six characters at least.
+const BINARY = /(?<![01])[01]{8}(?:[ ,]?[01]{8}){5,}(?![01])/g;
+// Morse letters apart by spaces, words by a slash, a bar or three spaces: eight letters at least.
+const MORSE = /(?<![\w.-])[.-]{1,7}(?:(?: {1,3}| ?[/|] ?)[.-]{1,7}){7,}(?![\w.-])/g;
 const URL_ENCODED = /(?:%[0-9a-f]{2}[\w.~-]{0,3}){4,}/gi;
 const HTML_ENTITIES = /(?:&(?:#\d{2,7}|#x[0-9a-f]{2,6}|[a-z]{2,8});[^&<\n]{0,2}){4,}/gi;
 // JavaScript/JSON escapes of a whole phrase: "\u0049\u0067\u006e…", six or more in a row.
@@ -74,8 +90,76 @@ function decodeBase64(s: string): string | undefined {
 }
 
 function decodeHex(s: string): string | undefined {
-  const digits = s.replace(/\\x/gi, '');
+  const digits = s.replace(/\\x|[ :-]/gi, '');
   const decoded = Buffer.from(digits, 'hex').toString('utf8');
+  return readable(decoded) ? decoded : undefined;
+}
+
+// RFC 4648 base32 (upper case, digits 2–7): Buffer has no decoder for it.
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function decodeBase32(s: string): string | undefined {
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s.replace(/=/g, '')) {
+    value = (value << 5) | BASE32_ALPHABET.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >>> bits) & 0xff);
+    }
+  }
+  const decoded = Buffer.from(bytes).toString('utf8');
+  return readable(decoded) ? decoded : undefined;
+}
+
+function decodeBinary(s: string): string | undefined {
+  const groups = s.replace(/[ ,]/g, '').match(/[01]{8}/g) ?? [];
+  const decoded = Buffer.from(groups.map((g) => parseInt(g, 2))).toString('utf8');
+  return readable(decoded) ? decoded : undefined;
+}
+
+// International Morse code, "letter code" pairs: letters, digits and the common punctuation.
+const MORSE_PAIRS = `a .- b -... c -.-. d -.. e . f ..-. g --. h .... i .. j .--- k -.- l .-.. m --
+  n -. o --- p .--. q --.- r .-. s ... t - u ..- v ...- w .-- x -..- y -.-- z --.. 0 ----- 1 .----
+  2 ..--- 3 ...-- 4 ....- 5 ..... 6 -.... 7 --... 8 ---.. 9 ----. . .-.-.- , --..-- ? ..--..
+  ' .----. ! -.-.-- : ---... " .-..-. = -...- - -....- @ .--.-.`;
+const MORSE_TOKENS = MORSE_PAIRS.trim().split(/\s+/);
+const MORSE_LETTERS: ReadonlyMap<string, string> = new Map(
+  MORSE_TOKENS.flatMap((letter, i) => (i % 2 === 0 ? [[letter, MORSE_TOKENS[i + 1] ?? '']] : [])),
+);
+const MORSE_CODE: ReadonlyMap<string, string> = new Map(
+  [...MORSE_LETTERS].map(([letter, code]) => [code, letter]),
+);
+
+/** Text in Morse code: letters apart by spaces, words by " / "; other characters are dropped. */
+export function toMorse(s: string): string {
+  return s
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) =>
+      Array.from(word, (c) => MORSE_LETTERS.get(c) ?? '')
+        .filter((code) => code !== '')
+        .join(' '),
+    )
+    .filter((word) => word !== '')
+    .join(' / ');
+}
+
+function decodeMorse(s: string): string | undefined {
+  const words = s.split(/ ?[/|] ?| {3}/);
+  let decoded = '';
+  for (const word of words) {
+    for (const code of word.trim().split(/ +/)) {
+      if (code === '') continue;
+      const letter = MORSE_CODE.get(code);
+      if (letter === undefined) return undefined;
+      decoded += letter;
+    }
+    decoded += ' ';
+  }
+  decoded = decoded.trimEnd();
   return readable(decoded) ? decoded : undefined;
 }
 
@@ -174,10 +258,31 @@ const DECODERS: readonly {
     regions: (runs) => runs.base64Regions,
   },
   {
+    kind: 'base32',
+    pattern: BASE32,
+    hint: (runs) => runs.base32,
+    decode: decodeBase32,
+  },
+  // A spaced dump of text holds the space, " 20 ".
+  {
     kind: 'hex',
     pattern: HEX,
-    hint: (runs, text) => runs.hex > 0 || text.includes('\\x'),
+    hint: (runs, text) =>
+      runs.hex > 0 || text.includes('\\x') || text.includes(' 20 ') || text.includes(':20:'),
     decode: decodeHex,
+  },
+  // Letters are 0100xxxx or 0110xxxx.
+  {
+    kind: 'binary',
+    pattern: BINARY,
+    hint: (_, text) => text.includes('0110') || text.includes('0100'),
+    decode: decodeBinary,
+  },
+  {
+    kind: 'morse',
+    pattern: MORSE,
+    hint: (_, text) => text.includes('.-') || text.includes('-.'),
+    decode: decodeMorse,
   },
   // `includes` first: a memchr-fast test that rules out most texts before a regex scan.
   {
@@ -226,6 +331,8 @@ interface Runs {
   readonly base64Regions: readonly (readonly [number, number])[] | undefined;
   /** Longest run of hex digits; 0 when none is `LONG_RUN` long. */
   readonly hex: number;
+  /** Whether a run of upper-case letters and digits, as base32 is, is `LONG_RUN` long. */
+  readonly base32: boolean;
 }
 
 /** Most base64-like runs listed before scanning the whole text instead. */
@@ -262,6 +369,7 @@ function runClass(units: Uint16Array, i: number): number {
 function longRuns(text: string): Runs {
   let bestBase64 = 0;
   let bestHex = 0;
+  let base32 = false;
   let regions: [number, number][] | undefined = [];
   const n = text.length;
   const units = codeUnits(text);
@@ -284,6 +392,7 @@ function longRuns(text: string): Runs {
         hex = (cls & HEX_DIGIT) !== 0 ? hex + 1 : 0;
         bestHex = Math.max(bestHex, hex);
       }
+      if ((cases & MIXED_CASE) === UPPER_CASE) base32 = true;
       if ((cases & MIXED_CASE) === MIXED_CASE) {
         bestBase64 = Math.max(bestBase64, end - start);
         if (regions !== undefined) {
@@ -302,6 +411,7 @@ function longRuns(text: string): Runs {
     base64: bestBase64,
     base64Regions: regions,
     hex: bestHex >= LONG_RUN ? bestHex : 0,
+    base32,
   };
 }
 
