@@ -37,9 +37,9 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPayloads: 16, maxDecoded
 
 const BASE64 = /(?<![\w+/])[a-z0-9+/]{16,}={0,2}(?![\w+/=])|(?<![\w-])[\w-]{24,}(?![\w-])/gi;
 const BASE32 = /(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}(?![\w=])/g;
-// Runs of digit pairs, also the spaced or colon-separated dumps that tools print ("61 63 63 …").
-const HEX =
-  /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}|(?<![\w:-])[0-9a-f]{2}(?:[ :-][0-9a-f]{2}){7,}(?![\w:-])/gi;
+const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}/gi;
+// The spaced or colon-separated dumps that tools print ("61 63 63 …").
+const HEX_DUMP = /(?<![\w:-])[0-9a-f]{2}(?:[ :-][0-9a-f]{2}){7,}(?![\w:-])/gi;
 // Eight-bit groups, spaced or not: six characters at least.
 const BINARY = /(?<![01])[01]{8}(?:[ ,]?[01]{8}){5,}(?![01])/g;
 // Morse letters apart by spaces, words by a slash, a bar or three spaces: eight letters at least.
@@ -248,7 +248,7 @@ const DECODERS: readonly {
   hint: RegExp | ((runs: Runs, text: string, hints: DecodeHints | undefined) => boolean);
   decode: (s: string) => string | undefined;
   /** Where a match can lie, when known: the pattern then scans only these spans. */
-  regions?: (runs: Runs) => readonly (readonly [number, number])[] | undefined;
+  regions?: (runs: Runs, text: string) => readonly (readonly [number, number])[] | undefined;
 }[] = [
   {
     kind: 'base64',
@@ -260,16 +260,24 @@ const DECODERS: readonly {
   {
     kind: 'base32',
     pattern: BASE32,
-    hint: (runs) => runs.base32,
+    hint: (runs) => runs.base32Regions === undefined || runs.base32Regions.length > 0,
     decode: decodeBase32,
+    regions: (runs) => runs.base32Regions,
   },
-  // A spaced dump of text holds the space, " 20 ".
   {
     kind: 'hex',
     pattern: HEX,
-    hint: (runs, text) =>
-      runs.hex > 0 || text.includes('\\x') || text.includes(' 20 ') || text.includes(':20:'),
+    hint: (runs, text) => runs.hex > 0 || text.includes('\\x'),
     decode: decodeHex,
+  },
+  {
+    kind: 'hex',
+    pattern: HEX_DUMP,
+    // "20 ", not " 20 ": a search for a string that starts with a space is slow (spaces are
+    // everywhere), one that starts with a digit is not.
+    hint: (_, text) => text.includes('20 '),
+    decode: decodeHex,
+    regions: (_, text) => hexDumpRegions(text),
   },
   // Letters are 0100xxxx or 0110xxxx.
   {
@@ -281,7 +289,8 @@ const DECODERS: readonly {
   {
     kind: 'morse',
     pattern: MORSE,
-    hint: (_, text) => text.includes('.-') || text.includes('-.'),
+    // Eight letters of Morse code nearly always hold a dot before a dash (a, l, p, r, w, c, k …).
+    hint: (_, text) => text.includes('.-'),
     decode: decodeMorse,
   },
   // `includes` first: a memchr-fast test that rules out most texts before a regex scan.
@@ -312,6 +321,54 @@ const DECODERS: readonly {
   },
 ];
 
+// Four digit pairs around a space pair, " 20 ": how a spaced dump of text looks.
+const DUMP_AROUND_SPACE = /(?:[\da-f]{2}[ :-]){3}[\da-f]{2}/iy;
+const MIN_DUMP_CHARACTERS = 23; // eight digit pairs and their separators
+
+function isDumpCharacter(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 97 && code <= 102) ||
+    (code >= 65 && code <= 70) ||
+    code === 32 ||
+    code === 58 ||
+    code === 45
+  );
+}
+
+/**
+ * Where spaced hex dumps of text lie. A dump of text holds the space as " 20 "; prose holds " 20 "
+ * too ("page 20 of"), so only where digit pairs surround one is the dump's extent taken (digits, letters a–f, spaces, colons, dashes), and only a long enough one is
+ * scanned by the pattern.
+ */
+function hexDumpRegions(text: string): (readonly [number, number])[] {
+  const regions: [number, number][] = [];
+  // Each search starts past the last one, so the loop reads the text once.
+  let at = text.indexOf('20 ') - 1;
+  while (at >= 0 && regions.length < MAX_REGIONS) {
+    if (text.charCodeAt(at) !== 32) {
+      at = text.indexOf('20 ', at + 2) - 1;
+      continue;
+    }
+    const dump = [at - 8, at - 5, at - 2, at + 1].some((from) => {
+      DUMP_AROUND_SPACE.lastIndex = Math.max(0, from);
+      return DUMP_AROUND_SPACE.test(text);
+    });
+    // Past this "20 " when it is no dump, past the dump when it is one.
+    let end = at + 2;
+    if (dump) {
+      let start = at;
+      while (start > 0 && isDumpCharacter(text.charCodeAt(start - 1))) start--;
+      while (end < text.length && isDumpCharacter(text.charCodeAt(end))) end++;
+      // One character either side, for the pattern's look-arounds.
+      if (end - start >= MIN_DUMP_CHARACTERS)
+        regions.push([Math.max(0, start - 1), Math.min(text.length, end + 1)]);
+    }
+    at = text.indexOf('20 ', end) - 1;
+  }
+  return regions;
+}
+
 /** Shortest base64 or hex run the decoders look at (the patterns want 16 characters or more). */
 const LONG_RUN = 16;
 
@@ -331,8 +388,11 @@ interface Runs {
   readonly base64Regions: readonly (readonly [number, number])[] | undefined;
   /** Longest run of hex digits; 0 when none is `LONG_RUN` long. */
   readonly hex: number;
-  /** Whether a run of upper-case letters and digits, as base32 is, is `LONG_RUN` long. */
-  readonly base32: boolean;
+  /**
+   * The runs of upper-case letters and digits (base32's alphabet is in them) at least `LONG_RUN`
+   * long, each with its `=` padding; undefined when there are too many to list.
+   */
+  readonly base32Regions: readonly (readonly [number, number])[] | undefined;
 }
 
 /** Most base64-like runs listed before scanning the whole text instead. */
@@ -369,10 +429,16 @@ function runClass(units: Uint16Array, i: number): number {
 function longRuns(text: string): Runs {
   let bestBase64 = 0;
   let bestHex = 0;
-  let base32 = false;
-  let regions: [number, number][] | undefined = [];
+  let base64Regions: [number, number][] | undefined = [];
+  let base32Regions: [number, number][] | undefined = [];
   const n = text.length;
   const units = codeUnits(text);
+  // The run with its `=` padding and one character more, for the patterns' look-aheads.
+  const region = (start: number, end: number): [number, number] => {
+    let padded = end;
+    while (padded < n && units[padded] === 61) padded++;
+    return [start, Math.min(n, padded + 1)];
+  };
   let probe = LONG_RUN - 1;
   while (probe < n) {
     if ((runClass(units, probe) & BASE64_CHAR) === 0) {
@@ -392,14 +458,15 @@ function longRuns(text: string): Runs {
         hex = (cls & HEX_DIGIT) !== 0 ? hex + 1 : 0;
         bestHex = Math.max(bestHex, hex);
       }
-      if ((cases & MIXED_CASE) === UPPER_CASE) base32 = true;
+      if ((cases & MIXED_CASE) === UPPER_CASE && base32Regions !== undefined) {
+        base32Regions.push(region(start, end));
+        if (base32Regions.length > MAX_REGIONS) base32Regions = undefined;
+      }
       if ((cases & MIXED_CASE) === MIXED_CASE) {
         bestBase64 = Math.max(bestBase64, end - start);
-        if (regions !== undefined) {
-          let padded = end;
-          while (padded < n && units[padded] === 61) padded++;
-          regions.push([start, Math.min(n, padded + 1)]);
-          if (regions.length > MAX_REGIONS) regions = undefined;
+        if (base64Regions !== undefined) {
+          base64Regions.push(region(start, end));
+          if (base64Regions.length > MAX_REGIONS) base64Regions = undefined;
         }
       }
     }
@@ -409,9 +476,9 @@ function longRuns(text: string): Runs {
   }
   return {
     base64: bestBase64,
-    base64Regions: regions,
+    base64Regions,
     hex: bestHex >= LONG_RUN ? bestHex : 0,
-    base32,
+    base32Regions,
   };
 }
 
@@ -430,7 +497,7 @@ export function decodedPayloads(
   for (const { kind, pattern, hint, decode, regions } of DECODERS) {
     // A cheap test first: most texts hold no encoded segment at all.
     if (!(typeof hint === 'function' ? hint(runs, text, hints) : hint.test(text))) continue;
-    for (const [from, to] of regions?.(runs) ?? [[0, text.length] as const]) {
+    for (const [from, to] of regions?.(runs, text) ?? [[0, text.length] as const]) {
       // A region is cut so that its edges are what the pattern's look-arounds expect there.
       const scanned = from === 0 && to === text.length ? text : text.slice(from, to);
       for (const m of scanned.matchAll(pattern)) {
