@@ -38,7 +38,7 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPayloads: 16, maxDecoded
 const BASE64 = /(?<![\w+/])[a-z0-9+/]{16,}={0,2}(?![\w+/=])|(?<![\w-])[\w-]{24,}(?![\w-])/gi;
 const BASE32 = /(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}(?![\w=])/g;
 const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}){8,}(?![0-9a-f])|(?:\\x[0-9a-f]{2}){4,}/gi;
-// The spaced or colon-separated dumps that tools print ("61 63 63 …").
+// The spaced dumps that tools print ("61 63 63 …"); found through `hexDumpRegions`.
 const HEX_DUMP = /(?<![\w:-])[0-9a-f]{2}(?:[ :-][0-9a-f]{2}){7,}(?![\w:-])/gi;
 // Eight-bit groups, spaced or not: six characters at least.
 const BINARY = /(?<![01])[01]{8}(?:[ ,]?[01]{8}){5,}(?![01])/g;
@@ -338,8 +338,8 @@ function isDumpCharacter(code: number): boolean {
 
 /**
  * Where spaced hex dumps of text lie. A dump of text holds the space as " 20 "; prose holds " 20 "
- * too ("page 20 of"), so only where digit pairs surround one is the dump's extent taken (digits, letters a–f, spaces, colons, dashes), and only a long enough one is
- * scanned by the pattern.
+ * too ("page 20 of"), so only where digit pairs surround one is the dump's extent taken (digits,
+ * letters a–f, spaces, colons, dashes), and only a long enough one is scanned by the pattern.
  */
 function hexDumpRegions(text: string): (readonly [number, number])[] {
   const regions: [number, number][] = [];
