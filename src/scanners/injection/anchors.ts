@@ -177,9 +177,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   guardedSecret:
     'password passphrase passcode pass secret codeword magic access promo discount coupon allowed ' +
     'forbidden told instructed supposed permitted programmed passwort kennwort codewort geheimwort ' +
-    'zugangscode rabattcode geheime geheimen geheimes geheimem passe accès contraseña secreta secreto ' +
-    'promocional descuento senha segreta ordine wachtwoord hasło hasła lösenord lösenordet şifre şifreyi ' +
-    'şifrenin heslo sandi',
+    'zugangscode rabattcode geheime geheimen geheimes passe accès contraseña secreta secreto promocional ' +
+    'descuento senha segreta ordine wachtwoord hasło hasła lösenord şifre heslo sandi',
   // Words of harmful subject matter, counted like the stopwords (harm.ts).
   harmWord: HARM_WORDS,
 };
