@@ -325,14 +325,10 @@ const DECODERS: readonly {
 const DUMP_AROUND_SPACE = /(?:[\da-f]{2}[ :-]){3}[\da-f]{2}/iy;
 const MIN_DUMP_CHARACTERS = 23; // eight digit pairs and their separators
 
+/** A hex digit (the run table's `HEX_DIGIT`), or a space, colon or dash between pairs. */
 function isDumpCharacter(code: number): boolean {
   return (
-    (code >= 48 && code <= 57) ||
-    (code >= 97 && code <= 102) ||
-    (code >= 65 && code <= 70) ||
-    code === 32 ||
-    code === 58 ||
-    code === 45
+    (code < 128 && ((RUN_CLASS[code] ?? 0) & HEX_DIGIT) !== 0) || code === 32 || code === 58 || code === 45
   );
 }
 
