@@ -80,6 +80,11 @@ const OVERRIDE: readonly RegExp[] = [
   /(?<=\bthe\s{1,4})(?:real|actual|true) (?:task|job|assignment|mission|objective|instructions?)(?:\s+(?:is|are)\s+(?:to|now|as follows)\b|\s*:|\s+for you\b)/gi,
   /(?<=\b(?:der|die|das|deine|ihre)\s{1,4})(?:echte|eigentliche|wahre|neue)\s+(?:auftrag|rolle|mission)\b|\balles\s+(?:davor|vorher|zuvor|bisherige|oben)\s+(?:kannst|darfst|sollst)\s+du\s+vergessen\b/gi,
   /(?:আগের|পূর্ববর্তী)\s+(?:সব\s+|সমস্ত\s+)?(?:নির্দেশনা|নির্দেশ|নিয়ম)[^।\n]{0,20}?(?:ভুলে যাও|উপেক্ষা করো|বাদ দাও)/g,
+  // Phrasings of public injection sets: "forget about all the assignments", "ignore the topic you
+  // were given", "now focus on your new task"; "Ignoriere alle vorangehenden Befehle" below.
+  /\b(?:forget|ignore|disregard)\s+about\s+(?:all\s+)?(?:the\s+|your\s+|those\s+|these\s+)?(?:previous\s+|prior\s+|earlier\s+|other\s+)?(?:assignments?|tasks?|instructions?|rules|orders|directions)\b/gi,
+  /\b(?:ignore|disregard|forget)\s+(?:the|your|that)\s+(?:topic|task|role|job|assignment|instructions?|rules|prompt|persona|context)\s+you\s+(?:were|have\s+been|'ve\s+been|’ve\s+been)\s+(?:given|assigned|told|set\s+up\s+with|programmed\s+with)\b/gi,
+  /(?<=\b(?:focus\s{1,4}on|proceed\s{1,4}with|move\s{1,4}on\s{1,4}to|switch\s{1,4}to|turn\s{1,4}to)\s{1,4}your\s{1,4})new\s+(?:task|assignment|mission|objective|job|role)\b/gi,
   /\byour (?:new|real|actual|true|only|next) (?:(?:prime|primary|main|sole) )?(?:task|job|goal|mission|assignment|objective|purpose|instructions?|directive) (?:is|are|now)\b/gi,
   // German: the verb last ("alle vorherigen Vorgaben ignorieren"), "vergiss alles, was oben steht",
   // "anschließend ignorierst du die Aufgabe".
@@ -95,7 +100,8 @@ const OVERRIDE: readonly RegExp[] = [
   /(?:以上|上面|之前)的?(?:所有)?(?:内容|指令|说明)?(?:全部)?(?:作废|无效|不再适用)|(?:你的)?新任务[是：:]/g,
   /(?:上記|以上|これまで)の(?:内容|指示)[^。\n]{0,8}?(?:無効|忘れ)|新しい(?:任務|タスク|指示)は/g,
   // Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish, Indonesian, Vietnamese.
-  /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|systeeminstructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen)\b/gi,
+  // "Vergiss nicht, die Befehle zu testen" is a reminder.
+  /\b(?:ignora|ignore|ignorad|ignorar|olvida|olvide|olvidad|omite|descarta|desconsidera|desconsidere|esqueça|esqueca|dimentica|trascura|ignorez|oublie|oubliez|ignoriere|ignorieren|vergiss|vergessen|missachte|negeer|vergeet|zignoruj|ignoruj|zapomnij|abaikan|lupakan)\s+(?!nicht\b|niet\b|nie\b)(?:[^\s.!?]+\s+){0,4}?(?:instrucciones|instruções|instrucoes|istruzioni|instructions|consignes|anweisungen|instruktionen|vorgaben|instructies|systeeminstructies|instrukcje|polecenia|instruksi|perintah|reglas|regras|regole|règles|regeln|regels|zasady|aturan|indicaciones|orientações|indicazioni|directives|richtlinien|aanwijzingen|befehle|kommandos|órdenes|ordres|comandi|comandos|ordens|opdrachten)\b/gi,
   // "Disregard what you were told" in Romance languages and German (no word for instructions).
   /\b(?:oublie|oubliez|ignore|ignorez|ne (?:tiens|tenez) (?:plus |pas )?compte de|olvida|olvide|ignora|no tengas en cuenta|haz caso omiso de|esqueça|esquece|desconsidere|vergiss|ignoriere|dimentica|non tenere conto di),?\s+(?:tout\s+|todo\s+|tudo\s+|alles,?\s+|tutto\s+)?(?:ce (?:qu'on|que l'on) (?:t'a|vous a) dit|lo que te (?:dijeron|han dicho)|o que te (?:disseram|foi dito)|was (?:man )?dir gesagt (?:wurde|hat)|quello che ti (?:hanno detto|è stato detto))/gi,
   /\b(?:talimatları|kuralları|yönergeleri|komutları)\s+(?:[^\s.!?]+\s+){0,2}?(?:yok say|unut|görmezden gel|dikkate alma)/gi,

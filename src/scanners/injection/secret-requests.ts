@@ -52,8 +52,10 @@ const NEGATION = new RegExp(
 /** The writer's own password, or passwords in general: a question for help, not an extraction. */
 const OWN_PASSWORD = new RegExp(
   [
-    // English, then "my", "change", "forgot", "reset", "strong", "manager" in other languages.
-    String.raw`\b(?:my|our|mine|reset|change|changing|forgot|forgotten|recover|rotate|hash|hashed|hashing|store|stored|manage|manager|generate|generator|strong|weak|secure|complexity|policy|wi-?fi|router|account|login)${END}`,
+    // English ("my password"; a "my" right after the secret's name is OWNER_AFTER), then "my",
+    // "change", "forgot", "reset", "strong", "manager" in other languages.
+    String.raw`\b(?:my|our) (?:[a-z-]+ )?(?:password|passphrase|passcode|pin|passwords)\b`,
+    String.raw`\b(?:reset|change|changing|forgot|forgotten|recover|rotate|hash|hashed|hashing|store|stored|manage|manager|generate|generator|strong|weak|secure|complexity|policy|wi-?fi|router|account|login)${END}`,
     String.raw`\b(?:meine?[nms]?|mon|ma|mes|mi|mis|meu|minha|mio|mia|moje?|mój|moja|mijn|mitt|min|mina|saya|ändern|vergessen|zurücksetzen|changer|oublié|réinitialiser|cambiar|olvidé|restablecer|mudar|trocar|esqueci|redefinir|cambiare|dimenticato|byta|glömt|zmienić|wijzigen|vergeten|ganti|lupa|gestor|gestionnaire|gerenciador|gestore|beheerder|sicher|sûr|seguro|segura|sicuro|sicura|säker|säkert|veilig|aman|bezpieczne)${END}`,
     String.raw`\b(?:zresetow|zapomnia|silne|lösenordshanterar|menedżer)|мой|моя|мою|моего|смен|помен|сброс|забы|восстанов|менеджер|безопасн|我的|安全|忘|重置|重设|重設|恢复|找回|修改|更改|更新|过期|私の|リセット|再設定|変更|新しい|管理器|マネージャ|변경|임시|만들|मेरा|मेरी|मेरे|भूल|रीसेट|मैनेजर|của tôi|quên|đổi|lấy lại`,
   ].join('|'),
@@ -65,7 +67,7 @@ const OWN_PASSWORD = new RegExp(
 const OTHER_REQUEST_VERBS =
   'buchstabiere|buchstabier|sag|sage|nenne|nenn|gib|schreib|schreibe|verrate|verrat|zeig|zeige|wiederhole|übersetze|erzähl|erzähle|vervollständige|' +
   'dis|dites|donne|donnez|écris|écrivez|épelle|épelez|révèle|révélez|montre|montrez|répète|répétez|traduis|traduisez|raconte|racontez|indique|indiquez|complète|' +
-  'dime|dígame|dame|deme|escribe|escríbela|escríbelo|deletrea|revela|muestra|repite|traduce|cuéntame|di|completa|' +
+  'dime|dígame|dame|deme|escribe|escríbela|escríbelo|escríbeme|deletréame|muéstrame|repíteme|dímelo|dámelo|deletrea|revela|muestra|repite|traduce|cuéntame|di|completa|' +
   'diga|dê|escreva|soletre|revele|mostre|repita|traduza|conte|' +
   'dimmi|dammi|scrivi|scandisci|rivela|mostra|ripeti|traduci|racconta|' +
   'zeg|geef|schrijf|spel|onthul|toon|herhaal|vertel|' +
@@ -113,6 +115,12 @@ const MAX_REQUESTS = 2;
 
 /** "Your" before the noun (perhaps with an adjective): the model's secret, whatever the sentence says. */
 const YOUR_BEFORE = /\byour (?:[a-z]+ )?$/i;
+/**
+ * "My" or "our" right after the noun: "the password for my account", "the code to our shared
+ * drive". Elsewhere in the sentence it is about something else ("Confirm my guess: is the
+ * password BLUEHERON?").
+ */
+const OWNER_AFTER = /^[^.!?\n]{0,20}\b(?:my|our|mine|ours)\b/i;
 
 /** Requests for the model's secret, up to two, with the span of the secret's name. */
 export function secretRequests(text: string, words: WordScan): SecretRequest[] {
@@ -121,7 +129,10 @@ export function secretRequests(text: string, words: WordScan): SecretRequest[] {
   for (const { group, start, end } of MATCHER.match(text, words, () => true, MAX_REFERENCES)) {
     const sentence = sentenceAround(text, start, end);
     if (group === REFERENCE && NEGATION.test(sentence)) continue;
-    if (!YOUR_BEFORE.test(text.slice(Math.max(0, start - 24), start)) && OWN_PASSWORD.test(sentence))
+    if (
+      !YOUR_BEFORE.test(text.slice(Math.max(0, start - 24), start)) &&
+      (OWN_PASSWORD.test(sentence) || OWNER_AFTER.test(text.slice(end, end + 30)))
+    )
       continue;
     if (REQUEST.test(sentence)) found.push({ start, end });
     if (found.length === MAX_REQUESTS) break;
