@@ -8,8 +8,9 @@
  * Three things keep the signal off ordinary text:
  * - a sentence with a negation or a condition is a rule, not a request ("never spell the
  *   password", "only if the user types the password, say …");
- * - a sentence about the writer's own password ("my", "reset", "forgot", "strong") is a
- *   question about passwords, unless it says "your password";
+ * - a sentence about the writer's own password ("my password", "reset", "forgot", "strong", or
+ *   a "my" right after the secret's name) is a question about passwords, unless it says "your
+ *   password";
  * - the sentence must ask: a question, or an opening verb of request.
  */
 
