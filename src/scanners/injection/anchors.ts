@@ -91,7 +91,9 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'eigentliche wahre auftrag rolle mission davor vorher zuvor bisherige oben stop quit cease halt pause ' +
     'enough done scratch ditch nuevo nuovo übersetzen korrigieren zusammenzufassen traduire ' +
     'résumer corriger traducir resumir corregir tradurre riassumere correggere traduzir corrigir tłumaczyć ' +
-    'streszczać poprawiać vertalen samenvatten corrigeren esquece ignoriere dimentica longer',
+    'streszczać poprawiać vertalen samenvatten corrigeren esquece ignoriere dimentica longer here ' +
+    'antworte antwortest réponds répondras répondez responde responderás responda ' +
+    'contesta rispondi risponderai odpowiadaj odpisuj antwoord jibu odpovídej odpovídáš',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -155,7 +157,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'needs asked requests authorises authorizes authorised authorized instructed like writing speaking requires ' +
     'asks instructs expects whatever assistente agente asisten agen asystenta agenta modelu bota instruccion ' +
     'instrucciones aviso ia asistan assistent asystent automation summarizer summariser summarizers summarisers ' +
-    'asistente assistentin asistana asistanına',
+    'asistente assistentin asistana asistanına classifier',
   roleShift: 'now longer going about act behave respond operate new switch pretend partir ab da sofort jetzt',
   englishStopword: 'the and to of is are you your a in for that it with on this be what how can please',
   // A word every Latin-script match of structure.ts's ATTACK_TOPIC holds whole, in every form
@@ -180,7 +182,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'zugangscode rabattcode geheime geheimen geheimes passe accès contraseña secreta secreto promocional ' +
     'descuento senha segreta ordine wachtwoord hasło hasła lösenord şifre heslo sandi code hidden banned ' +
     'protected guarded protecting guarding hiding keeping word words codes phrase phrases term terms ' +
-    'guard protect hide keep thing things mot palabra palavra wort',
+    'guard protect hide yourself mot palabra palavra wort',
   // Words of harmful subject matter, counted like the stopwords (harm.ts).
   harmWord: HARM_WORDS,
 };

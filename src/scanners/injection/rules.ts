@@ -38,7 +38,10 @@ const OVERRIDE: readonly RegExp[] = [
   // Untrusted content that sets the user's own request aside.
   /\b(?:ignore|disregard|forget|skip)\s+(?:the\s+)?(?:user'?s?|customer'?s?|their|original|current|translation|summary)\s+(?:question|request|query|message|prompt|task|instructions?)\b/gi,
   /(?<!\b(?:emailed|e-mailed|sent|gave|got|received|shared|posted|has|have|had|with|some|few|my|our)\s{1,4})\b(?:new|updated|real|actual|true|revised|override) (?:instructions?|task|objective|goal|directive|system prompt|rules?)\s*[:：]/gi,
-  /\b(?:from now on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act)\b/gi,
+  /\b(?:from now on|from here on|from this point(?: on(?:wards?)?)?|henceforth|starting now),? (?:you|your|ignore|only|always|never|respond|answer|reply|act|label|classify|rate|mark|treat|print|say|output)\b/gi,
+  // The same in other languages, with a verb of answering: "Od teraz na każdą wiadomość odpisuj",
+  // "Kuanzia sasa jibu kila ujumbe", "Von nun an antwortest du nur …".
+  /\b(?:ab jetzt|von nun an|ab sofort|désormais|dorénavant|partir de maintenant|a partir de ahora|de ahora en adelante|d'ora in poi|da ora in poi|da adesso in poi|a partir de agora|de agora em diante|od teraz|od tej chwili|vanaf nu|kuanzia sasa|od teď|od nynějška),?\s+(?:[^\s.!?]+\s+){0,4}?(?:antworte|antwortest|réponds|répondras|répondez|responde|responderás|responda|contesta|rispondi|risponderai|odpowiadaj|odpisuj|antwoord|jibu|odpovídej|odpovídáš)(?![a-ząćęłńóśźżáéíúàèìòùâêîôûčřšžůý])/gi,
   /\binstead,? (?:you (?:will|must|should)|say|print|output|respond|reply|write|answer)\b/gi,
   // Declaring the earlier context void, or handing over a new task, without the usual verbs.
   /\b(?:earlier|previous|prior|above|old|original|preceding|initial)\s+(?:[^\s.!?]+\s+)??(?:guidance|instructions?|rules|task|text|context|directions|guidelines|setup)\s+(?:no longer (?:applies|apply|matters?|counts?)|(?:is|are|was|were) (?:void|invalid|cancelled|canceled|obsolete|revoked|a test))\b/gi,
@@ -85,7 +88,7 @@ const OVERRIDE: readonly RegExp[] = [
   /\b(?:forget|ignore|disregard)\s+about\s+(?:all\s+)?(?:the\s+|your\s+|those\s+|these\s+)?(?:previous\s+|prior\s+|earlier\s+|other\s+)?(?:assignments?|tasks?|instructions?|rules|orders|directions)\b/gi,
   /\b(?:ignore|disregard|forget)\s+(?:the|your|that)\s+(?:topic|task|role|job|assignment|instructions?|rules|prompt|persona|context)\s+you\s+(?:were|have\s+been|'ve\s+been|’ve\s+been)\s+(?:given|assigned|told|set\s+up\s+with|programmed\s+with)\b/gi,
   /(?<=\b(?:focus\s{1,4}on|proceed\s{1,4}with|move\s{1,4}on\s{1,4}to|switch\s{1,4}to|turn\s{1,4}to)\s{1,4}your\s{1,4})new\s+(?:task|assignment|mission|objective|job|role)\b/gi,
-  /\byour (?:new|real|actual|true|only|next) (?:(?:prime|primary|main|sole) )?(?:task|job|goal|mission|assignment|objective|purpose|instructions?|directive) (?:is|are|now)\b/gi,
+  /\byour (?:new|real|actual|true|only|next) (?:(?:prime|primary|main|sole) )?(?:task|job|goal|mission|assignment|objective|purpose|instructions?|directive) (?:from (?:now|here) on )?(?:is|are|now)\b/gi,
   // German: the verb last ("alle vorherigen Vorgaben ignorieren"), "vergiss alles, was oben steht",
   // "anschließend ignorierst du die Aufgabe".
   /(?<=^|[\s"'„(])(?:anweisungen|vorgaben|regeln|instruktionen|richtlinien|befehle)\s+(?:[^\s.!?]+\s+){0,2}?(?:ignorieren|vergessen|missachten)(?![a-zäöüß])|\b(?:ignorier|ignoriere|ignoriert|vergiss|vergesst)\s+(?:bitte\s+)?(?:den text oben|das obige|das bisherige|alles,?\s+(?:was (?:oben|davor|vorher|zuvor) (?:steht|stand|gesagt wurde)|davor|vorher|zuvor|bisherige|obige))|\b(?:ignorierst|vergisst) du\b[^.!?\n]{0,40}?(?:aufgabe|anweisung|vorgaben|regeln|übersetzung|text|alles)/gi,

@@ -99,3 +99,15 @@ test('matching the secret’s names at their lead words finds what scanning the 
     );
   }
 });
+
+test('every Latin-script secret pattern starts on a lead word (none is scanned over the whole text)', () => {
+  const matcher = new LeadPatterns([
+    { group: 0, pattern: SECRET_REFERENCE },
+    { group: 1, pattern: FORBIDDEN_REFERENCE },
+  ]);
+  // Only the Vietnamese name, whose first letter is beyond ASCII, is scanned.
+  assert.deepEqual(
+    matcher.scannedLatin.map((a) => a.source),
+    ['mật khẩu'],
+  );
+});
