@@ -181,7 +181,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'forbidden told instructed supposed permitted programmed passwort kennwort codewort geheimwort ' +
     'zugangscode rabattcode geheime geheimen geheimes passe accès contraseña secreta secreto promocional ' +
     'descuento senha segreta ordine wachtwoord hasło hasła lösenord şifre heslo sandi code hidden banned ' +
-    'protected guarded protecting guarding hiding keeping word words codes phrase phrases term terms ' +
+    'protected guarded protecting guarding hiding word words codes phrase phrases term terms ' +
     'guard protect hide yourself mot palabra palavra wort',
   // Words of harmful subject matter, counted like the stopwords (harm.ts).
   harmWord: HARM_WORDS,

@@ -28,8 +28,8 @@ export const SECRET_REFERENCE =
 
 /**
  * "The words you are not allowed to say", "the word you are protecting", "the code you can't
- * reveal", "the thing you guard", "le mot que tu dois garder secret": a
- * negation or a guard that names the secret instead of refusing.
+ * reveal", "the thing you guard", "le mot que tu dois garder secret": a negation or a guard that
+ * names the secret instead of refusing.
  */
 export const FORBIDDEN_REFERENCE =
   /(?<=\b(?:words|word|codes|code|phrases|phrase|terms|term) (?:that )?(?:you(?:'re|’re| are| were)|are you|were you) )(?:not allowed|forbidden|told not|instructed not|not supposed|not permitted|never supposed|programmed not|protecting|guarding|hiding|keeping secret)\b|(?<=\b(?:the|that|this) )(?:word|words|code|codes|phrase|phrases|term|terms) (?:that )?you (?:can't|cannot|can not|mustn't|must not|shouldn't|should not|may not|won't) (?:say|tell|reveal|share|give|disclose|utter|write|spell|type|mention)\b|(?<=\b(?:the|that|this) )(?:word|words|code|codes|phrase|phrases) (?:that )?you (?:guard|protect|hide|keep (?:hidden|secret|to yourself))\b|(?<=\bthe )(?:thing|things) (?:that )?you(?: guard| protect|'re protecting|’re protecting| are protecting|'re guarding|’re guarding| are guarding)\b|(?<=\b(?:le|ce) )mot (?:que|qu')\s?(?:tu|vous) (?:dois|devez) (?:garder|taire)\b|(?<=\b(?:le|ce) )mot (?:que|qu')\s?(?:tu|vous) ne (?:peux|pouvez|dois|devez) pas (?:dire|révéler|prononcer)\b|(?<=\b(?:la|esa) )palabra que no (?:puedes|debes|puede|debe) (?:decir|revelar)\b|(?<=\b(?:a|essa) )palavra que (?:você|tu) não (?:pode|podes|deve|deves) (?:dizer|revelar)\b|(?<=\bdas )wort,? (?:das|welches) du (?:nicht|niemals) (?:sagen|verraten|nennen) (?:darfst|sollst|kannst)/gi;
