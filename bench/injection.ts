@@ -13,7 +13,7 @@ import { loadModelFile } from '../src/scanners/injection/classifier.ts';
 import { detectInjection, MODEL_PATH } from '../src/scanners/injection/index.ts';
 import { metrics, tprAtFpr } from '../src/scanners/injection/metrics.ts';
 import type { Scored } from '../src/scanners/injection/metrics.ts';
-import { crossValidate, loadRows, projectExamples } from '../src/scanners/injection/train.ts';
+import { crossValidate, loadRows, withProjectExamples } from '../src/scanners/injection/train.ts';
 import type { Row } from '../src/scanners/injection/train.ts';
 
 const DATA = process.env['PARAPET_INJECTION_DATA'] ?? '../shared/data/injection-dev.jsonl';
@@ -250,7 +250,7 @@ export async function run(write: (line: string) => void): Promise<void> {
 
   write('');
   write(`side by side on ${DATA} (${rows.length} rows; Parapet on held-out 5-fold CV, per-fold thresholds)`);
-  const all = [...rows, ...projectExamples()];
+  const all = withProjectExamples(rows);
   const cv = crossValidate(all, 5);
   const parapet: Scored[] = rows.map((r, i) => ({
     y: r.y,

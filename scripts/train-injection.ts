@@ -1,6 +1,6 @@
 /**
  * Train the offline injection detector: `npm run train:injection [-- DATA.jsonl] [--exclude-source S]...
- * [--folds N] [--fold-by row|source] [--out FILE]`. `--fold-by source` keeps each source in one
+ * [--folds N] [--fold-by row|source] [--extra-list FILE]... [--out FILE]`. `--fold-by source` keeps each source in one
  * fold (a leave-sources-out check; the shipped model is fitted on every row either way). Cross-validates (prints held-out fold metrics), then fits the shipped
  * model on all rows plus the project's own templates and written examples and writes it as JSON.
  */
@@ -17,6 +17,7 @@ const { values, positionals } = parseArgs({
     folds: { type: 'string', default: '5' },
     'fold-by': { type: 'string', default: 'row' },
     out: { type: 'string', default: 'models/injection.json' },
+    'extra-list': { type: 'string', multiple: true, default: [] },
   },
 });
 const dataPath = positionals[0] ?? '../shared/data/injection-dev.jsonl';
@@ -29,7 +30,7 @@ const started = Date.now();
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const { model, rows, cv } = buildModel(
-  { dataPath, excludeSources, folds, foldBy, log },
+  { dataPath, excludeSources, folds, foldBy, extraLists: values['extra-list'], log },
   {
     data: dataPath,
     dataSha256: createHash('sha256').update(readFileSync(dataPath)).digest('hex'),

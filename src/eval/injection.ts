@@ -11,7 +11,7 @@ import { hasHash, textHash } from '../scanners/injection/classifier.ts';
 import { detectInjection, shippedModel } from '../scanners/injection/index.ts';
 import { metricsTable } from '../scanners/injection/metrics.ts';
 import type { Scored } from '../scanners/injection/metrics.ts';
-import { crossValidate, isProjectRow, loadRows, projectExamples } from '../scanners/injection/train.ts';
+import { crossValidate, isProjectRow, loadRows, withProjectExamples } from '../scanners/injection/train.ts';
 import type { Row } from '../scanners/injection/train.ts';
 
 export interface EvaluateOptions {
@@ -58,7 +58,7 @@ export async function evaluateInjection(dataPath: string, opts: EvaluateOptions)
       `mode: held-out folds — ${folds}-fold cross-validation, the detector is retrained per fold in-process on the ` +
         `other folds (plus the project's own templates and written examples); classifier, combiner and the 2%-FPR threshold never see the scored fold`,
     );
-    const all = [...rows, ...projectExamples()];
+    const all = withProjectExamples(rows);
     const cv = crossValidate(all, folds, (line) => {
       write(line);
     });

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignFolds, WRITTEN_SOURCE } from './train.ts';
+import { textHash } from './classifier.ts';
+import { shippedModel } from './index.ts';
+import {
+  assignFolds,
+  isProjectRow,
+  LISTS_SOURCE,
+  loadRows,
+  projectExamples,
+  TRAINED_LISTS,
+  withProjectExamples,
+  WRITTEN_SOURCE,
+} from './train.ts';
 import type { Row } from './train.ts';
 
 function rows(n: number, source: string, prefix: string): Row[] {
@@ -28,4 +39,25 @@ test('folds are stratified by label and kind', () => {
     for (const [i, r] of data.entries()) if (r.kind === kind) counts[folds[i] ?? 0]! += 1;
     assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `${kind}: ${counts.join(', ')}`);
   }
+});
+
+test('the trained lists are project rows, and the shipped model was fitted on them', () => {
+  const lists = projectExamples().filter((r) => r.source === LISTS_SOURCE);
+  const expected = TRAINED_LISTS.reduce((n, path) => n + loadRows(path).length, 0);
+  assert.equal(lists.length, expected);
+  assert.ok(lists.every((r) => isProjectRow(r)));
+  const hashes = new Set(shippedModel().trainingTextHashes);
+  const missing = lists.filter((r) => !hashes.has(textHash(r.text)));
+  assert.equal(missing.length, 0, `not in the model's training set: ${missing[0]?.text.slice(0, 80) ?? ''}`);
+});
+
+test('a trained list under evaluation is scored once, as data', () => {
+  const [first] = TRAINED_LISTS;
+  assert.ok(first !== undefined);
+  const list = loadRows(first);
+  const all = withProjectExamples(list);
+  const counts = new Map<number, number>();
+  for (const r of all) counts.set(textHash(r.text), (counts.get(textHash(r.text)) ?? 0) + 1);
+  for (const r of list) assert.equal(counts.get(textHash(r.text)), 1, r.text.slice(0, 80));
+  assert.ok(all.length > list.length, "the project's other rows are still there");
 });

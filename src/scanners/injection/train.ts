@@ -27,10 +27,11 @@ export interface Row {
 
 export const TEMPLATE_SOURCE = 'parapet/templates';
 export const WRITTEN_SOURCE = 'parapet/written';
+export const LISTS_SOURCE = 'parapet/lists';
 
-/** Rows the project made itself (templates, written examples), reported apart from the data set's. */
+/** Rows the project made itself (templates, written examples, lists), reported apart from the data set's. */
 export function isProjectRow(r: { readonly source: string }): boolean {
-  return r.source === TEMPLATE_SOURCE || r.source === WRITTEN_SOURCE;
+  return r.source === TEMPLATE_SOURCE || r.source === WRITTEN_SOURCE || r.source === LISTS_SOURCE;
 }
 
 /** Read the JSONL data set; rows whose source starts with an excluded prefix are dropped. */
@@ -65,8 +66,24 @@ export function loadRows(path: string, excludeSources: readonly string[] = []): 
  */
 const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.jsonl', import.meta.url));
 
-/** The project's own rows: generated templates and written examples. */
-export function projectExamples(): Row[] {
+/**
+ * The earlier evaluation lists (9–13, 15–26: 5,627 rows by helper sessions that saw neither the
+ * code nor the data), trained on since the fifteenth round. Later lists stay evaluation-only; see
+ * docs/injection.md, "Fifteenth round".
+ */
+export const TRAINED_LISTS: readonly string[] = [9, 10, 11, 12, 13, ...range(15, 26)].map((n) =>
+  fileURLToPath(new URL(`../../../scripts/injection-fresh-${n}.jsonl`, import.meta.url)),
+);
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * The project's own rows: generated templates, written examples, the trained lists, and any
+ * `extraLists` (JSONL files in the data set's format, e.g. to try training on a newer list).
+ */
+export function projectExamples(extraLists: readonly string[] = []): Row[] {
   const templates: Row[] = templateRows().map((t) => ({
     text: t.text,
     y: t.label === 'benign' ? 0 : 1,
@@ -76,7 +93,19 @@ export function projectExamples(): Row[] {
     ...(t.group === undefined ? {} : { group: t.group }),
   }));
   const written = loadRows(WRITTEN_EXAMPLES).map((r) => ({ ...r, source: WRITTEN_SOURCE }));
-  return [...templates, ...written];
+  const lists = [...TRAINED_LISTS, ...extraLists]
+    .flatMap((path) => loadRows(path))
+    .map((r) => ({ ...r, source: LISTS_SOURCE }));
+  return [...templates, ...written, ...lists];
+}
+
+/**
+ * `rows` followed by the project's own rows, each text once: a list the project trains on is
+ * scored as data when it is the file under evaluation, never a second time in another fold.
+ */
+export function withProjectExamples(rows: readonly Row[], extraLists: readonly string[] = []): Row[] {
+  const own = new Set(rows.map((r) => textHash(r.text)));
+  return [...rows, ...projectExamples(extraLists).filter((p) => !own.has(textHash(p.text)))];
 }
 
 interface Sparse {
@@ -435,7 +464,8 @@ export function augment(rows: readonly Row[]): Row[] {
 /**
  * The project's templates and its written rows in other languages count double when fitting the
  * combiner: they are nearly all of the non-English evidence, and the hidden evaluation covers
- * other languages.
+ * other languages. The trained lists count once: doubling them cost the development folds half a
+ * point at 2% FPR and gained nothing on later lists.
  */
 function combinerWeight(r: Row): number {
   return r.source === TEMPLATE_SOURCE || (r.source === WRITTEN_SOURCE && r.lang !== 'en') ? 2 : 1;
@@ -527,6 +557,8 @@ export interface BuildOptions {
   readonly excludeSources: readonly string[];
   readonly folds: number;
   readonly foldBy?: FoldBy;
+  /** JSONL files trained on like the project's lists (see `projectExamples`). */
+  readonly extraLists?: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -538,7 +570,7 @@ export interface BuildResult {
 
 /** Cross-validate, then fit the shipped model on everything and pick default thresholds. */
 export function buildModel(o: BuildOptions, provenance: Record<string, unknown>): BuildResult {
-  const rows = [...loadRows(o.dataPath, o.excludeSources), ...projectExamples()];
+  const rows = withProjectExamples(loadRows(o.dataPath, o.excludeSources), o.extraLists);
   const cv = crossValidate(rows, o.folds, o.log, DEFAULT_LINEAR, o.foldBy);
   const ys = rows.map((r) => r.y);
   const extra = augment(rows);
