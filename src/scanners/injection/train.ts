@@ -67,13 +67,16 @@ export function loadRows(path: string, excludeSources: readonly string[] = []): 
 const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.jsonl', import.meta.url));
 
 /**
- * The earlier evaluation lists (9–13, 15–26: 5,627 rows by helper sessions that saw neither the
- * code nor the data), trained on since the fifteenth round. Later lists stay evaluation-only; see
- * docs/injection.md, "Fifteenth round".
+ * Lists in the evaluation lists' shape, trained on since the fifteenth round: the earlier
+ * evaluation lists (9–13, 15–26: 5,627 rows) and two written as training data (education and
+ * developer-tool framings, 600 rows), all by helper sessions that saw neither the code nor the
+ * data. Lists 27 and later stay evaluation-only; see docs/injection.md, "Fifteenth round".
  */
-export const TRAINED_LISTS: readonly string[] = [9, 10, 11, 12, 13, ...range(15, 26)].map((n) =>
-  fileURLToPath(new URL(`../../../scripts/injection-fresh-${n}.jsonl`, import.meta.url)),
-);
+export const TRAINED_LISTS: readonly string[] = [
+  ...[9, 10, 11, 12, 13, ...range(15, 26)].map((n) => `../../../scripts/injection-fresh-${n}.jsonl`),
+  '../../../data/injection-list-education.jsonl',
+  '../../../data/injection-list-developer-tools.jsonl',
+].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
