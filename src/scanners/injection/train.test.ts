@@ -4,12 +4,14 @@ import { textHash } from './classifier.ts';
 import { shippedModel } from './index.ts';
 import {
   assignFolds,
+  combinerWeight,
   isProjectRow,
   LISTS_SOURCE,
   loadRows,
   projectExamples,
   TRAINED_LISTS,
   withProjectExamples,
+  TEMPLATE_SOURCE,
   WRITTEN_SOURCE,
 } from './train.ts';
 import type { Row } from './train.ts';
@@ -60,4 +62,16 @@ test('a trained list under evaluation is scored once, as data', () => {
   for (const r of all) counts.set(textHash(r.text), (counts.get(textHash(r.text)) ?? 0) + 1);
   for (const r of list) assert.equal(counts.get(textHash(r.text)), 1, r.text.slice(0, 80));
   assert.ok(all.length > list.length, "the project's other rows are still there");
+});
+
+test('rows of the data set count three times, templates and non-English written rows twice, when the combiner is fitted', () => {
+  const [data] = rows(1, 'example/data', 'data');
+  const [written] = rows(1, WRITTEN_SOURCE, 'written');
+  const [template] = rows(1, TEMPLATE_SOURCE, 'template');
+  const [listed] = rows(1, LISTS_SOURCE, 'list');
+  assert.ok(data && written && template && listed);
+  assert.deepEqual(
+    [data, written, { ...written, lang: 'de' }, template, listed].map((r) => combinerWeight(r)),
+    [3, 1, 2, 2, 1],
+  );
 });

@@ -76,6 +76,10 @@ export const TRAINED_LISTS: readonly string[] = [
   ...[9, 10, 11, 12, 13, ...range(15, 26)].map((n) => `../../../scripts/injection-fresh-${n}.jsonl`),
   '../../../data/injection-list-education.jsonl',
   '../../../data/injection-list-developer-tools.jsonl',
+  '../../../data/injection-list-healthcare.jsonl',
+  '../../../data/injection-list-finance.jsonl',
+  '../../../data/injection-list-ecommerce.jsonl',
+  '../../../data/injection-list-telecom.jsonl',
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
 function range(from: number, to: number): number[] {
@@ -465,12 +469,22 @@ export function augment(rows: readonly Row[]): Row[] {
 }
 
 /**
- * The project's templates and its written rows in other languages count double when fitting the
- * combiner: they are nearly all of the non-English evidence, and the hidden evaluation covers
- * other languages. The trained lists count once: doubling them cost the development folds half a
- * point at 2% FPR and gained nothing on later lists.
+ * Weight of a development-data row (text nobody here wrote) when fitting the combiner. The
+ * project's rows outnumber the data set's four to one, so at equal weight they set how far the
+ * combiner trusts each signal; at three times the weight the held-out folds gain 1.8 points of TPR
+ * at 2% FPR and the unseen lists stay level (sixteenth round; five times gained half a point more
+ * on the folds and cost lists 27–37 eleven catches at 0.5).
  */
-function combinerWeight(r: Row): number {
+const DATA_ROW_WEIGHT = 3;
+
+/**
+ * A row's weight when fitting the combiner. The project's templates and its written rows in other
+ * languages count double: they are nearly all of the non-English evidence, and the hidden
+ * evaluation covers other languages. The trained lists count once: doubling them cost the
+ * development folds half a point at 2% FPR and gained nothing on later lists.
+ */
+export function combinerWeight(r: Row): number {
+  if (!isProjectRow(r)) return DATA_ROW_WEIGHT;
   return r.source === TEMPLATE_SOURCE || (r.source === WRITTEN_SOURCE && r.lang !== 'en') ? 2 : 1;
 }
 
