@@ -9,9 +9,9 @@ import {
   LISTS_SOURCE,
   loadRows,
   projectExamples,
+  TEMPLATE_SOURCE,
   TRAINED_LISTS,
   withProjectExamples,
-  TEMPLATE_SOURCE,
   WRITTEN_SOURCE,
 } from './train.ts';
 import type { Row } from './train.ts';
