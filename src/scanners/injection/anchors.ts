@@ -234,6 +234,42 @@ function foreignLetter(code: number): boolean {
   return v;
 }
 
+/**
+ * The bit of a character at or above U+0250 in `WordScan.scripts`: one per script or block group
+ * (Greek, Cyrillic, Arabic, Devanagari, Bengali, Thai, Vietnamese letters, kana, CJK, Hangul, …).
+ * A pattern that needs a letter of one script skips texts without that script's bit.
+ */
+export function scriptBit(code: number): number {
+  if (code < 0x370) return 1 << 0; // IPA, modifier letters, combining marks
+  if (code < 0x400) return 1 << 1; // Greek
+  if (code < 0x530) return 1 << 2; // Cyrillic
+  if (code < 0x590) return 1 << 3; // Armenian
+  if (code < 0x600) return 1 << 4; // Hebrew
+  if (code < 0x900) return 1 << 5; // Arabic, Syriac, Thaana
+  if (code < 0x980) return 1 << 6; // Devanagari
+  if (code < 0xa00) return 1 << 7; // Bengali
+  if (code < 0xe00) return 1 << 8; // the other Indic scripts
+  if (code < 0xf00) return 1 << 9; // Thai, Lao
+  if (code < 0x1e00) return 1 << 10; // Tibetan to Khmer, Hangul jamo, Georgian
+  if (code < 0x1f00) return 1 << 11; // Latin Extended Additional (Vietnamese)
+  if (code < 0x2000) return 1 << 12; // Greek Extended
+  if (code < 0x3000) return 1 << 13; // punctuation, symbols
+  if (code < 0x3040) return 1 << 14; // CJK punctuation
+  if (code < 0x3100) return 1 << 15; // kana
+  if (code < 0x3400) return 1 << 16; // Bopomofo, Hangul compatibility jamo
+  if (code < 0xa000) return 1 << 17; // CJK ideographs
+  if (code < 0xac00) return 1 << 18; // Yi, Vai, Cyrillic and Latin extensions
+  if (code < 0xd800) return 1 << 19; // Hangul syllables
+  if (code < 0xe000) return 1 << 20; // surrogates (characters beyond the BMP)
+  if (code < 0xf900) return 1 << 21; // private use
+  if (code < 0xfb00) return 1 << 17; // CJK compatibility ideographs
+  if (code < 0xfb50) return 1 << 22; // alphabetic presentation forms
+  if (code < 0xfe00) return 1 << 5; // Arabic presentation forms A
+  if (code < 0xfe70) return 1 << 23; // variation selectors, CJK compatibility and small forms
+  if (code < 0xff00) return 1 << 5; // Arabic presentation forms B
+  return 1 << 24; // halfwidth and fullwidth forms
+}
+
 /** Hash of a word as `scanWords` computes it (Latin letters lower-cased). */
 export function hashWord(word: string): number {
   let h = FNV_OFFSET;
@@ -278,11 +314,13 @@ export interface WordScan {
   readonly harmWords: number;
   /** Letters of other scripts occur, so every pattern runs. */
   readonly foreign: boolean;
+  /** `scriptBit` of every character at or above U+0250 in the text. */
+  readonly scripts: number;
   /**
-   * A word mixes ASCII letters with Latin letters above ASCII ("café"): `\\b` then sees a word
-   * edge inside it that this scan does not.
+   * Indices (into `starts`) of the words that mix ASCII letters with Latin letters above ASCII
+   * ("café"): `\\b` sees word edges inside them that this scan does not.
    */
-  readonly mixedLatinWord: boolean;
+  readonly mixedWords: readonly number[];
   /** In the first `LETTER_SAMPLE` characters: ASCII letters, and letters of other alphabets (roughly). */
   readonly asciiLetters: number;
   readonly otherLetters: number;
@@ -317,7 +355,8 @@ export function scanWords(text: string): WordScan {
   let stopwords = 0;
   let harm = 0;
   let foreign = false;
-  let mixedWord = false;
+  let scripts = 0;
+  const mixedWords: number[] = [];
   const n = text.length;
   // Words are at least one letter and a separator long.
   const capacity = (n >> 1) + 1;
@@ -365,7 +404,7 @@ export function scanWords(text: string): WordScan {
         otherLetters += accentedInSample;
       }
       if (accented > 0 && accented < i - start) {
-        mixedWord = true;
+        mixedWords.push(words);
         mask |= asciiRunBits(text, start, i) & BOUNDARY_ANCHORS;
       }
       starts[base + words] = start;
@@ -393,7 +432,9 @@ export function scanWords(text: string): WordScan {
       !(code >= 0xff00 && code <= 0xff20)
     )
       otherLetters++;
-    if (!foreign && code >= 0x250 && foreignLetter(code)) foreign = true;
+    if (code < 0x250) continue;
+    scripts |= scriptBit(code);
+    if (!foreign && foreignLetter(code)) foreign = true;
   }
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
@@ -405,7 +446,8 @@ export function scanWords(text: string): WordScan {
     englishStopwords: stopwords,
     harmWords: harm,
     foreign,
-    mixedLatinWord: mixedWord,
+    scripts,
+    mixedWords,
     asciiLetters,
     otherLetters,
     shortTokenRun,

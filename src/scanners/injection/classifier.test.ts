@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { classify, decodeModel, windowsOf } from './classifier.ts';
 import type { ClassifierScores, InjectionModelFile, LinearModel } from './classifier.ts';
-import { FEATURE_BITS, forEachFeature, skipToWrap } from './features.ts';
+import { FEATURE_BITS, forEachFeature } from './features.ts';
 import { checkSignals, MODEL_PATH } from './index.ts';
 
 /** Deterministic weights in [-1, 1) (a linear congruential generator), as float32 like a model's. */
@@ -74,15 +74,26 @@ const sevenWindows = ['one', 'two', 'three', 'four', 'five', 'six', 'seven']
   .join('');
 const apart = 'Zebras and quokkas wander past jacarandas.';
 
-test('classify stays exact when the window stamps wrap, between texts or in the middle of one', () => {
-  for (let windowsLeft = 0; windowsLeft <= 7; windowsLeft++) {
-    for (const m of models) {
-      assert.deepEqual(classify(m, apart), classifyWithSets(m, apart));
-      skipToWrap(windowsLeft);
+// The window stamps have eight bits: they restart between texts once past the middle, and a text
+// of more windows than that wraps them in its middle.
+// Its first window comes back as its last, after the wrap, and nowhere between: its features must
+// still count as already seen in the text.
+const opening = 'Quokkas, zebras and jacarandas: the opening window of this text, with words of its own.\n';
+const manyWindows =
+  opening + Array.from({ length: 298 }, (_, i) => `Part ${i}: ${paragraph}`).join('') + opening;
+
+test('classify stays exact when the window stamps restart between texts or wrap in the middle of one', () => {
+  assert.equal(windowsOf(manyWindows).length, 300);
+  for (const m of models) {
+    // 7 + 1 windows a round: forty rounds cross the restart point twice, at different offsets.
+    for (let round = 0; round < 40; round++) {
       assert.deepEqual(classify(m, sevenWindows), classifyWithSets(m, sevenWindows));
-      // Scored again after the wrap: features of earlier texts must not count as seen in this one.
       assert.deepEqual(classify(m, apart), classifyWithSets(m, apart));
-      assert.deepEqual(classify(m, sevenWindows), classifyWithSets(m, sevenWindows));
+    }
+    // Scored twice: the second time, its own features from the first must not count as seen.
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(classify(m, manyWindows), classifyWithSets(m, manyWindows));
+      assert.deepEqual(classify(m, apart), classifyWithSets(m, apart));
     }
   }
 });

@@ -168,18 +168,23 @@ export function extractFeatures(
 // questions: a feature is new in the window unless its stamp is the window's, and new in the text
 // when its stamp is older than the text's first window.
 //
-// Each feature has one 4-byte cell: that stamp, and the level of its weight (the byte the model
-// file stores for it), whose weight is read from a 256-entry table that stays in the L1 cache.
-// The cell table (1 MB) is larger than the L1 cache: scoring a feature touches one cache line of
-// it, in a table half the size of one holding a float weight beside the stamp (fewer cache and
-// TLB misses). Weights that are not levels (a model being trained) are scored from their own
-// table instead, by `scoreListed`. The tables are private to this module because V8 reads a
-// module's own constant bindings faster in the hot loop than parameters or imports.
+// Each feature has one 2-byte cell: that stamp (8 bits), and the level of its weight (the byte the
+// model file stores for it), whose weight is read from a 256-entry table that stays in the L1
+// cache. The cell table (512 KB) is larger than the L1 cache: scoring a feature touches one cache
+// line of it, and the smaller the table, the fewer cache and TLB misses, for the classifier and
+// for the pattern matching that runs beside it. Eight bits of stamp wrap every 255 windows; a text
+// that starts in the upper half of the stamps restarts them from a copy of the levels (a memory
+// copy), so the slower renumbering at a wrap is left to texts of more than 127 windows. Weights
+// that are not levels (a model being trained) are scored from their own table instead, by
+// `scoreListed`. The tables are private to this module because V8 reads a module's own constant
+// bindings faster in the hot loop than parameters or imports.
 const LEVEL_BITS = 8;
 const LEVEL_MASK = (1 << LEVEL_BITS) - 1;
-/** Last stamp before the stamps wrap: cells stay below 2^30, V8's small-integer range. */
-const MAX_STAMP = (1 << (30 - LEVEL_BITS)) - 1;
-const cells = new Int32Array(1 << BITS);
+/** Last stamp before the stamps wrap. */
+const MAX_STAMP = (1 << (16 - LEVEL_BITS)) - 1;
+const cells = new Uint16Array(1 << BITS);
+/** The levels alone (every stamp 0), copied over `cells` to restart the stamps. */
+const levelCells = new Uint16Array(1 << BITS);
 /** The weight of each level, for the model whose levels `cells` hold. */
 const levelWeights = new Float64Array(1 << LEVEL_BITS);
 
@@ -204,8 +209,8 @@ export function scoreWith(weights: Float32Array, levels?: WeightLevels): void {
   if (levels !== undefined) {
     if (levels.levels.length !== weights.length || levels.weights.length !== 1 << LEVEL_BITS)
       throw new Error('injection model: weight levels have the wrong size');
-    const byFeature = levels.levels;
-    for (let i = 0; i < cells.length; i++) cells[i] = ((cells[i] ?? 0) & ~LEVEL_MASK) | (byFeature[i] ?? 0);
+    levelCells.set(levels.levels);
+    for (let i = 0; i < cells.length; i++) cells[i] = ((cells[i] ?? 0) & ~LEVEL_MASK) | (levelCells[i] ?? 0);
     levelWeights.set(levels.weights);
   }
   heldWeights = weights;
@@ -214,6 +219,11 @@ export function scoreWith(weights: Float32Array, levels?: WeightLevels): void {
 
 /** Start a new text: its windows' stamps are all newer than every stamp in the table. */
 export function beginText(): void {
+  if (windowStamp > MAX_STAMP >> 1) {
+    // No text is under way, so every stamp can go (weights without levels ignore the level bits).
+    cells.set(levelCells);
+    windowStamp = 0;
+  }
   textStart = windowStamp + 1;
 }
 
@@ -231,14 +241,6 @@ function nextWindowStamp(): number {
     textStart = 1;
   }
   return ++windowStamp;
-}
-
-/**
- * Skip window stamps until `windowsLeft` remain before the wrap, as scoring that many windows would:
- * lets a test reach the wrap without scoring millions of windows.
- */
-export function skipToWrap(windowsLeft: number): void {
-  windowStamp = Math.max(windowStamp, MAX_STAMP - windowsLeft);
 }
 
 /** Indices into the `tally` of `scoreWindow`. */

@@ -6,7 +6,7 @@
  * only the alternatives that do not start with a plain word scan the text. The hits are the same,
  * found in a fraction of the time (a test compares both ways on a corpus).
  */
-import { hashWord, isLatinLetterCode } from './anchors.ts';
+import { hashWord, isLatinLetterCode, scriptBit } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
 
 export interface PatternInput {
@@ -305,6 +305,57 @@ export function requiredCharacter(alt: string): string | undefined {
   return undefined;
 }
 
+/** The `scriptBit`s of a letter at or above U+0250 and of its other cases; 0 for any other character. */
+function letterScripts(c: string): number {
+  const code = c.charCodeAt(0);
+  if (code < 0x250 || !/^\p{L}$/u.test(c)) return 0;
+  return (
+    scriptBit(code) | scriptBit(c.toLowerCase().charCodeAt(0)) | scriptBit(c.toUpperCase().charCodeAt(0))
+  );
+}
+
+/**
+ * `scriptBit`s one of which every match of `alt` holds: those of a letter at or above U+0250
+ * written literally and not made optional, or of a group each of whose alternatives holds one
+ * (the union of theirs). Lookarounds and classes are passed over. Undefined when there is none.
+ */
+export function requiredScripts(alt: string): number | undefined {
+  let i = 0;
+  while (i < alt.length) {
+    const c = alt[i] ?? '';
+    let scripts: number | undefined;
+    if (c === '\\') i += 2;
+    else if (c === '[') {
+      i++;
+      while (i < alt.length && alt[i] !== ']') i += alt[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '(') {
+      const end = groupEnd(alt, i);
+      if (end < 0) return undefined;
+      if (alt.startsWith('(?:', i)) {
+        const inner = topLevelAlternatives(alt.slice(i + 3, end - 1)).map(requiredScripts);
+        if (inner.every((m) => m !== undefined)) scripts = inner.reduce((a, m) => a | m, 0);
+      }
+      i = end;
+    } else {
+      scripts = letterScripts(c) || undefined;
+      i++;
+    }
+    // A quantifier after the token: `?`, `*` and `{0,…}` make it optional.
+    const q = alt[i] ?? '';
+    const optional = q === '?' || q === '*' || alt.startsWith('{0', i);
+    if (q === '{') {
+      const close = alt.indexOf('}', i);
+      if (close < 0) return undefined;
+      i = close + 1;
+    } else if (q === '?' || q === '*' || q === '+') i++;
+    // A lazy quantifier's `?`.
+    if (q !== '' && '?*+{'.includes(q) && alt[i] === '?') i++;
+    if (scripts !== undefined && !optional) return scripts;
+  }
+  return undefined;
+}
+
 /** Where a global scan goes on after an empty match at `index`: the next character, as `matchAll` does. */
 function afterEmptyMatch(text: string, index: number, regex: RegExp): number {
   const unicode = regex.unicode || regex.unicodeSets;
@@ -334,6 +385,53 @@ interface Sticky {
   readonly leadLength: number;
 }
 
+/** A joined regex, and characters one of which its every match holds (see `requiredCharacter`). */
+interface Joined {
+  readonly regex: RegExp;
+  readonly needs: readonly string[] | undefined;
+}
+
+/** The alternatives of one group and flags that have no lead word (see `LeadPatterns.scanned`). */
+class Scanned {
+  /** The distinct non-zero script sets of the alternatives. */
+  private readonly scriptSets: number[];
+  /** Joined regexes by which of `scriptSets` a text holds (one bit each), built when first needed. */
+  private readonly byPresent = new Map<number, Joined | undefined>();
+
+  readonly group: number;
+  private readonly flags: string;
+  private readonly alternatives: readonly { source: string; scripts: number }[];
+
+  constructor(group: number, flags: string, alternatives: readonly { source: string; scripts: number }[]) {
+    this.group = group;
+    this.flags = flags;
+    this.alternatives = alternatives;
+    this.scriptSets = [...new Set(alternatives.map((a) => a.scripts).filter((m) => m !== 0))];
+    if (this.scriptSets.length > 30) throw new Error('too many script sets in one pattern group');
+  }
+
+  /** The regex of the alternatives that can match a text holding `scripts`, if any can. */
+  joined(scripts: number): Joined | undefined {
+    let present = 0;
+    for (let k = 0; k < this.scriptSets.length; k++)
+      if (((this.scriptSets[k] ?? 0) & scripts) !== 0) present |= 1 << k;
+    if (this.byPresent.has(present)) return this.byPresent.get(present);
+    const sources = this.alternatives
+      .filter((a) => a.scripts === 0 || (present & (1 << this.scriptSets.indexOf(a.scripts))) !== 0)
+      .map((a) => a.source);
+    const needs = sources.map(requiredCharacter);
+    const joined =
+      sources.length === 0
+        ? undefined
+        : {
+            regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${this.flags}g`),
+            needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
+          };
+    this.byPresent.set(present, joined);
+    return joined;
+  }
+}
+
 /** A compiled set of patterns: sticky alternatives by lead word, the rest joined per group. */
 export class LeadPatterns {
   private readonly sticky: Sticky[] = [];
@@ -344,16 +442,13 @@ export class LeadPatterns {
   // One bit per lead-word hash (low bits): most words of a text lead no alternative, and one bit
   // test passes them over before the table probe.
   private readonly leadFilter = new Int32Array(1 << (LEAD_FILTER_BITS - 5));
-  // `foreignOnly`: every alternative needs a letter outside the Latin scripts, so Latin-script
-  // text (`WordScan.foreign` false) cannot match and skips the scan. `needs`: characters one of
-  // which every match holds (see `requiredCharacter`), looked up before the scan, when every
-  // alternative has one.
-  private readonly scanned: {
-    group: number;
-    regex: RegExp;
-    foreignOnly: boolean;
-    needs: readonly string[] | undefined;
-  }[] = [];
+  // The alternatives without a lead word, joined into one regex per group and flags. Each has the
+  // `scriptBit`s one of which its every match holds (see `requiredScripts`; 0 for none), so an
+  // alternative whose scripts are absent from a text (`WordScan.scripts`) cannot match it: the
+  // regex is joined from the alternatives that can (`Scanned.joined`), which finds the same hits
+  // as the whole alternation. A Cyrillic text then runs a group's Cyrillic patterns and not its
+  // Chinese ones, and Latin text none of them.
+  private readonly scanned: Scanned[] = [];
   /**
    * Alternatives with no lead word that do not start with a non-Latin letter: each is part of a
    * regex run over every enabled text, Latin or not. Tests keep this list to marker-led patterns,
@@ -367,18 +462,19 @@ export class LeadPatterns {
 
   constructor(inputs: readonly PatternInput[]) {
     const byLead = new Map<number, number[]>();
-    const rest = new Map<string, { group: number; flags: string; sources: string[]; foreignOnly: boolean }>();
+    const rest = new Map<
+      string,
+      { group: number; flags: string; alternatives: { source: string; scripts: number }[] }
+    >();
     for (const { group, pattern } of inputs) {
       const flags = pattern.flags.replace('g', '');
       for (const alt of topLevelAlternatives(pattern.source)) {
         const leads = leadWords(alt);
         if (leads === undefined) {
           const key = `${group}/${flags}`;
-          const entry = rest.get(key) ?? { group, flags, sources: [], foreignOnly: true };
-          entry.sources.push(alt);
-          const foreign = startsWithForeignLetter(alt);
-          entry.foreignOnly &&= foreign;
-          if (!foreign) this.scannedLatin.push({ group, source: alt });
+          const entry = rest.get(key) ?? { group, flags, alternatives: [] };
+          entry.alternatives.push({ source: alt, scripts: requiredScripts(alt) ?? 0 });
+          if (!startsWithForeignLetter(alt)) this.scannedLatin.push({ group, source: alt });
           rest.set(key, entry);
           continue;
         }
@@ -408,15 +504,8 @@ export class LeadPatterns {
     this.groupEnabled = new Uint8Array(groups);
     this.groupHits = new Int32Array(groups);
     this.groupLastEnd = new Int32Array(groups);
-    for (const { group, flags, sources, foreignOnly } of rest.values()) {
-      const needs = sources.map(requiredCharacter);
-      this.scanned.push({
-        group,
-        regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${flags}g`),
-        foreignOnly,
-        needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
-      });
-    }
+    for (const { group, flags, alternatives } of rest.values())
+      this.scanned.push(new Scanned(group, flags, alternatives));
   }
 
   /** Whether a word with this hash (`hashWord`) leads some alternative. */
@@ -473,16 +562,21 @@ export class LeadPatterns {
         // letters, added by the caller) is not the next word: the regex decides.
         if (s.letters !== ANY_LETTER && (s.letters & nextBit) === 0 && nextStart >= at + s.leadLength)
           continue;
+        // `test` on a sticky regex leaves `lastIndex` at the match's end, and builds no match array.
         s.regex.lastIndex = at;
-        const m = s.regex.exec(text);
-        if (m === null) continue;
-        hits.push({ group, start: at, end: at + m[0].length });
-        groupLastEnd[group] = at + m[0].length;
+        if (!s.regex.test(text)) continue;
+        const end = s.regex.lastIndex;
+        hits.push({ group, start: at, end });
+        groupLastEnd[group] = end;
         groupHits[group] = (groupHits[group] ?? 0) + 1;
       }
     }
-    for (const { group, regex, foreignOnly, needs } of this.scanned) {
-      if (groupEnabled[group] !== 1 || (foreignOnly && !words.foreign)) continue;
+    for (const scanned of this.scanned) {
+      const group = scanned.group;
+      if (groupEnabled[group] !== 1) continue;
+      const joined = scanned.joined(words.scripts);
+      if (joined === undefined) continue;
+      const { regex, needs } = joined;
       if (needs !== undefined && !holdsAny(text, needs)) continue;
       // `exec` on the pattern itself: `matchAll` would copy the regex on every call.
       regex.lastIndex = 0;

@@ -7,6 +7,7 @@
 
 import { ANCHOR_BITS, hashWord, isLatinLetterCode, scanWords } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
+import { codeUnits } from '../normalize/index.ts';
 import { LeadPatterns } from './lead-match.ts';
 import { secretRequests } from './secret-requests.ts';
 
@@ -310,22 +311,51 @@ const IMPERATIVE_PREFIXES: readonly string[] = [
 const ROLE_SHIFT =
   /\byou are (?:now|no longer|going to be|about to)\b|\b(?:act|behave|respond|operate) as (?:if you (?:were|are)|an?|the|my)\b|\byour new (?:role|persona|task|job|name|identity|instructions|purpose)\b|\bfrom now on\b|\bswitch (?:to|into) [^\n.]{1,30}? mode\b|\bpretend (?:to be|you are|that you)\b|\b(?:a partir de ahora|à partir de maintenant|ab (?:jetzt|sofort)|da ora in poi|a partir de agora)|с этого момента|从现在开始|今から/gi;
 
-const QUESTION_LINE = /^[^|\n]{8,200}\?[ \t]*$/gm;
+/** Line terminators, where `^` and `$` match in a multiline regex. */
+function endsLine(code: number): boolean {
+  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+}
 
-function countMatches(
+/**
+ * Lines that are a question: what `/^[^|\n]{8,200}\?[ \t]*$/gm` matches, found without a regex
+ * (which would try every line start with up to 200 characters of backtracking), up to `limit`.
+ */
+function questionLines(
   text: string,
-  pattern: RegExp,
-  signal: string,
   spans: { start: number; end: number; signal: string }[],
-  limit = 8,
+  limit: number,
 ): number {
-  let n = 0;
-  pattern.lastIndex = 0;
-  for (const m of text.matchAll(pattern)) {
-    if (spans.length < 24) spans.push({ start: m.index, end: m.index + m[0].length, signal });
-    if (++n >= limit) break;
+  const n = text.length;
+  const units = codeUnits(text);
+  let found = 0;
+  let lineStart = 0;
+  while (lineStart <= n && found < limit) {
+    // The first `?` that can end a body of eight characters or more; none at all ends the search.
+    const first = text.indexOf('?', lineStart + 8);
+    if (first < 0) break;
+    let end = -1;
+    if (first <= lineStart + 200) {
+      // The run of characters the body may hold (no `|` or newline), as far as the 200th and the `?`.
+      let run = lineStart;
+      while (run < n && run - lineStart <= 200 && units[run] !== 124 && units[run] !== 10) run++;
+      // The longest body first, as the greedy regex tries it: a `?`, then spaces or tabs to a line end.
+      for (let mark = run - 1; mark >= first && end < 0; mark--) {
+        if (units[mark] !== 63) continue;
+        let after = mark + 1;
+        while (after < n && (units[after] === 32 || units[after] === 9)) after++;
+        if (after === n || endsLine(units[after] ?? 0)) end = after;
+      }
+    }
+    let next = lineStart;
+    if (end >= 0) {
+      if (spans.length < 24) spans.push({ start: lineStart, end, signal: 'question line' });
+      found++;
+      next = end;
+    }
+    while (next < n && !endsLine(units[next] ?? 0)) next++;
+    lineStart = next + 1;
   }
-  return n;
+  return found;
 }
 
 /** Lines that are prose inside a table-shaped document (most lines start with `|`). */
@@ -346,8 +376,7 @@ function offGenre(
   }
   if (lines < 3 || tableLines / lines < 0.6) {
     // Not a table: a standalone question line still breaks a document's genre less reliably; count it.
-    const question =
-      lines >= 3 && text.includes('?') && countMatches(text, QUESTION_LINE, 'question line', spans, 4) > 0;
+    const question = lines >= 3 && text.includes('?') && questionLines(text, spans, 4) > 0;
     return { tableProse: 0, questionLines: question ? 1 : 0 };
   }
   let n = 0;
@@ -364,14 +393,19 @@ function offGenre(
   return { tableProse: n, questionLines: 0 };
 }
 
-// Brackets, quotes and backslashes: (){}[]\"'`^~|<> (a table: this runs on every character of the tail).
-const ODD_CODES = new Uint8Array(128);
-for (const code of [40, 41, 123, 125, 91, 93, 92, 34, 39, 96, 94, 126, 124, 60, 62]) ODD_CODES[code] = 1;
+// Classes of ASCII characters for `gibberishShare` (a table: it runs on every character of the
+// tail): spaces, brackets, quotes and backslashes ((){}[]\"'`^~|<>), letters.
+const SPACE = 1;
+const ODD = 2;
+const LETTER = 3;
+const ASCII_KIND = Uint8Array.from({ length: 128 }, (_, code) => {
+  if (code <= 32) return SPACE;
+  if ([40, 41, 123, 125, 91, 93, 92, 34, 39, 96, 94, 126, 124, 60, 62].includes(code)) return ODD;
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? LETTER : 0;
+});
 
-function isSpace(code: number): boolean {
-  if (code <= 32) return true;
-  // Most characters are printable ASCII: answer them before the Unicode spaces.
-  if (code < 0xa0) return false;
+/** Space outside ASCII (ASCII spaces are in `ASCII_KIND`). */
+function isWideSpace(code: number): boolean {
   return (
     code === 0xa0 ||
     code === 0x1680 ||
@@ -386,8 +420,7 @@ function isSpace(code: number): boolean {
 }
 
 const letterCache = new Map<number, boolean>();
-function isLetter(code: number): boolean {
-  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+function isWideLetter(code: number): boolean {
   let v = letterCache.get(code);
   if (v === undefined) {
     v = /\p{L}/u.test(String.fromCharCode(code));
@@ -412,25 +445,33 @@ function gibberishShare(text: string): number {
   // JSON (a tool result, an API response) is brackets and quotes by construction: not a suffix.
   if (jsonKeys(text) >= 3) return 0;
   const n = text.length;
-  let i = Math.max(0, n - 400);
+  const units = codeUnits(text);
+  const from = Math.max(0, n - 400);
+  // A space one step past the end (`codeUnits` leaves room for it) ends the last token.
+  units[n] = 32;
   let tokens = 0;
   let oddTokens = 0;
-  while (i < n) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const start = i;
-    let odd = 0;
-    let letter = false;
-    while (i < n) {
-      const code = text.charCodeAt(i);
-      if (isSpace(code)) break;
-      if (code < 128 && ODD_CODES[code] === 1) odd++;
-      else if (!letter && isLetter(code)) letter = true;
-      i++;
+  let start = -1;
+  let odd = 0;
+  let letter = false;
+  for (let i = from; i <= n; i++) {
+    const code = units[i] ?? 0;
+    const kind = code < 128 ? (ASCII_KIND[code] ?? 0) : isWideSpace(code) ? SPACE : 0;
+    if (kind === SPACE) {
+      if (start < 0) continue;
+      tokens++;
+      const length = i - start;
+      if (length >= 3 && length <= 40 && odd >= 2 && letter) oddTokens++;
+      start = -1;
+      continue;
     }
-    tokens++;
-    const length = i - start;
-    if (length >= 3 && length <= 40 && odd >= 2 && letter) oddTokens++;
+    if (start < 0) {
+      start = i;
+      odd = 0;
+      letter = false;
+    }
+    if (kind === ODD) odd++;
+    else if (kind === LETTER || (code >= 128 && !letter && isWideLetter(code))) letter = true;
   }
   return tokens < 8 ? 0 : oddTokens / tokens;
 }
@@ -537,55 +578,69 @@ function countImperativesAnyScript(
 // Talking about attacks: a topic word (injection, jailbreak, attack) near a word of studying or
 // defending (what is, detect, defend, prevent), in several languages (written for this project).
 // Runs only when a word of anchors.ts's `attackTopic` occurs: a new alternative adds its first word there.
+// Both are matched at their lead words (lead-match.ts), so their Latin words are spelt out whole.
 const ATTACK_TOPIC =
-  /\b(?:prompt[- ]?injections?|injections?|jailbreaks?|jailbreaking|attacks?|exploits?|adversarial|red[- ]team(?:ing)?|inyecci[oó]n|inje[cç][aã]o|iniezione|angriffe?|attaques?|ataques?|attacchi)\b|инъекци|атак|джейлбрейк|注入|越狱|攻撃|インジェクション|脱獄|인젝션|탈옥|공격/gi;
+  /\b(?:prompt[- ]injections?|promptinjection|promptinjections|injection|injections|jailbreak|jailbreaks|jailbreaking|attack|attacks|exploit|exploits|adversarial|red[- ]team(?:ing)?|inyeccion|inyección|injecao|injeçao|injecão|injeção|iniezione|angriff|angriffe|attaque|attaques|ataque|ataques|attacchi)\b|инъекци|атак|джейлбрейк|注入|越狱|攻撃|インジェクション|脱獄|인젝션|탈옥|공격/gi;
 const STUDY_OR_DEFEND =
-  /\b(?:what (?:is|are)|how (?:do|does|can|could|should|would) (?:i|we|you|they|it|one|attackers?)|why (?:do|does)|explain|examples? of|defen[cs]es?|defend(?:ing)?|protect(?:ing|ion)?|prevent(?:ing|ion)?|mitigat(?:e|es|ing|ion)|detect(?:s|ing|ion|or)?|spot(?:ting)?|recogni[sz]e|classif(?:y|ier)|filter(?:ing)?|regex|moderators?|security (?:team|review|research)|research(?:ers?|ing)?|paper|course|lecture|robust(?:ness)?|harden(?:ing)?|qu'est-ce|comment (?:protéger|détecter|éviter)|protéger|détecter|défendre|qué es|cómo (?:proteger|detectar|evitar)|proteger|detectar|defender|evitar|o que é|como (?:proteger|detectar|evitar)|cos'è|come (?:proteggere|rilevare|evitare)|proteggere|rilevare|was ist|erklären|erkläre|erklär|wie (?:erkenne|verhindere|schütze)|erkennen|verhindern|schützen|abwehren)\b|что такое|как (?:защититься|обнаружить|предотвратить)|защит|обнаруж|什么是|如何(?:防御|防止|检测)|防御|防止|检测|とは|防ぐ|検出|対策|무엇|방어|탐지|막는/gi;
+  /\b(?:what (?:is|are)|how (?:do|does|can|could|should|would) (?:i|we|you|they|it|one|attackers?)|why (?:do|does)|explain|example of|examples of|defence|defences|defense|defenses|defend|defending|protect|protecting|protection|prevent|preventing|prevention|mitigate|mitigates|mitigating|mitigation|detect|detects|detecting|detection|detector|spot|spotting|recognise|recognize|classify|classifier|filter|filtering|regex|moderator|moderators|security (?:team|review|research)|research|researcher|researchers|researching|paper|course|lecture|robust|robustness|harden|hardening|qu'est-ce|comment (?:protéger|détecter|éviter)|protéger|détecter|défendre|qué es|cómo (?:proteger|detectar|evitar)|proteger|detectar|defender|evitar|o que é|como (?:proteger|detectar|evitar)|cos'è|come (?:proteggere|rilevare|evitare)|proteggere|rilevare|was ist|erklären|erkläre|erklär|wie (?:erkenne|verhindere|schütze)|erkennen|verhindern|schützen|abwehren)\b|что такое|как (?:защититься|обнаружить|предотвратить)|защит|обнаруж|什么是|如何(?:防御|防止|检测)|防御|防止|检测|とは|防ぐ|検出|対策|무엇|방어|탐지|막는/gi;
 // Self-reference: the writer's own earlier instructions, which a user may of course refer to.
 // "The text before my first message" points at the model's instructions instead, so it does not count.
 // Runs only when a word of anchors.ts's `selfReference` occurs: a new alternative adds a word there.
 const SELF_REFERENCE =
   /\b(?:the|those|these) (?:(?:previous|earlier|first|original|last|other) )?(?:instructions?|rules|guidelines|directions|notes) (?:i|we) (?:gave|wrote|sent|gave you|wrote you|shared|provided|mentioned)\b|(?<!\b(?:before|above|prior to|preceding|until|ahead of|after|below|following)\s{1,4})\bmy (?:own |earlier |previous |last |original |first )?(?:instructions?|message|request|prompt|question|guidelines|notes)\b|\b(?:i|we) (?:told|asked|gave|wrote|said to) you (?:earlier|before|above|previously|at the start)\b|\b(?:instrucciones|indicaciones) que te di\b|\bmis instrucciones\b|\bmes (?:instructions|consignes)\b|\ble mie istruzioni\b|\bmeine (?:anweisungen|vorgaben)\b|\bas instruções que (?:eu )?te dei\b|\binstruções que (?:eu )?te dei\b|\bminhas instruções\b|мои (?:инструкции|указания)|我(?:之前)?给你的(?:指令|指示|说明)|私の(?:指示|説明)/gi;
 
-function countUpTo(pattern: RegExp, text: string, max: number): number {
-  pattern.lastIndex = 0;
-  let n = 0;
-  while (n < max && pattern.exec(text) !== null) n++;
-  return n;
-}
+const TOPIC_GROUP = 0;
+const STUDY_GROUP = 1;
+const DISCUSSION_MATCHER = new LeadPatterns([
+  { group: TOPIC_GROUP, pattern: ATTACK_TOPIC },
+  { group: STUDY_GROUP, pattern: STUDY_OR_DEFEND },
+]);
 
-// The study/defend lexicon is the larger pattern: run it only when an attack topic occurs.
+/** Attack topics and words of studying or defending, up to two each: the fewer of the two counts. */
 function discussionMarkers(text: string, words: WordScan): number {
   if ((words.mask & ANCHOR_BITS.attackTopic) === 0) return 0;
-  const topics = countUpTo(ATTACK_TOPIC, text, 2);
-  return topics === 0 ? 0 : Math.min(topics, countUpTo(STUDY_OR_DEFEND, text, 2));
+  const starts = words.mixedWords.length > 0 ? withInnerWords(text, words, DISCUSSION_MATCHER) : words;
+  const counts = [0, 0];
+  for (const hit of DISCUSSION_MATCHER.match(text, starts, () => true, 2))
+    counts[hit.group] = (counts[hit.group] ?? 0) + 1;
+  const topics = Math.min(2, counts[TOPIC_GROUP] ?? 0);
+  return topics === 0 ? 0 : Math.min(topics, counts[STUDY_GROUP] ?? 0, 2);
 }
 
 const SELF_REFERENCE_MATCHER = new LeadPatterns([{ group: 0, pattern: SELF_REFERENCE }]);
 
-/**
- * An ASCII letter right after a Latin letter above ASCII ("éthe"): `\b` sees a word start there,
- * inside what the word scan reads as one word.
- */
-const INNER_WORD_START = /[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f](?=[A-Za-z])/g;
+/** Longest inner word `withInnerWords` hashes: longer than any lead word. */
+const MAX_INNER_WORD = 32;
 
 /**
- * `words` with the word starts `\b` sees inside words that mix ASCII with other Latin letters
- * (see `INNER_WORD_START`) and that lead a self-reference alternative, in text order (the word
- * there runs to the end of the enclosing word).
+ * `words` with the words `\b` sees inside words that mix ASCII with other Latin letters and that
+ * lead an alternative of `matcher`, in text order. `\b` puts a word edge between an ASCII letter
+ * and a Latin letter above ASCII ("detectăm" holds "detect", "éthe" holds "the"), but a pattern's
+ * own accented words run across it ("éprotéger" holds "protéger"): every stretch from the word's
+ * start or an inner start to an inner end or the word's end is a candidate.
  */
-function withInnerWordStarts(text: string, words: WordScan): WordScan {
+function withInnerWords(text: string, words: WordScan, matcher: LeadPatterns): WordScan {
   const innerStarts: number[] = [];
   const innerHashes: number[] = [];
-  INNER_WORD_START.lastIndex = 0;
-  for (let m = INNER_WORD_START.exec(text); m !== null; m = INNER_WORD_START.exec(text)) {
-    const at = m.index + 1;
-    let end = at;
+  for (const k of words.mixedWords) {
+    const start = words.starts[k] ?? 0;
+    let end = start;
     while (end < text.length && isLatinLetterCode(text.charCodeAt(end))) end++;
-    const hash = hashWord(text.slice(at, end));
-    if (!SELF_REFERENCE_MATCHER.leads(hash)) continue;
-    innerStarts.push(at);
-    innerHashes.push(hash);
+    const from = [start];
+    const to: number[] = [];
+    for (let i = start + 1; i < end; i++) {
+      const ascii = text.charCodeAt(i) < 128;
+      if (ascii !== text.charCodeAt(i - 1) < 128) (ascii ? from : to).push(i);
+    }
+    to.push(end);
+    for (const f of from)
+      for (const t of to) {
+        if (t <= f || t - f > MAX_INNER_WORD || (f === start && t === end)) continue;
+        const hash = hashWord(text.slice(f, t));
+        if (!matcher.leads(hash)) continue;
+        innerStarts.push(f);
+        innerHashes.push(hash);
+      }
   }
   if (innerStarts.length === 0) return words;
   const total = words.starts.length + innerStarts.length;
@@ -595,7 +650,7 @@ function withInnerWordStarts(text: string, words: WordScan): WordScan {
   let inner = 0;
   for (let out = 0; out < total; out++) {
     const innerAt = innerStarts[inner] ?? Infinity;
-    if (k < words.starts.length && (words.starts[k] ?? 0) < innerAt) {
+    if (k < words.starts.length && (words.starts[k] ?? 0) <= innerAt) {
       starts[out] = words.starts[k] ?? 0;
       hashes[out] = words.hashes[k] ?? 0;
       k++;
@@ -614,8 +669,8 @@ function selfReferences(text: string, words: WordScan): number {
   // Every ASCII alternative starts with a lead word that a space follows, and the others need
   // letters of other scripts (which cannot overlap an ASCII match): matching at lead words finds
   // what a scan finds wherever `\b` and the word scan agree on where words start, and inside words
-  // that mix ASCII with other Latin letters the starts they disagree on are added.
-  const starts = words.mixedLatinWord ? withInnerWordStarts(text, words) : words;
+  // that mix ASCII with other Latin letters the words they disagree on are added.
+  const starts = words.mixedWords.length > 0 ? withInnerWords(text, words, SELF_REFERENCE_MATCHER) : words;
   return Math.min(2, SELF_REFERENCE_MATCHER.match(text, starts, () => true, 2).length);
 }
 

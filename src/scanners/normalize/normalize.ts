@@ -233,7 +233,6 @@ const IDENTITY: Omit<Normalized, 'text'> = {
 
 const NON_ASCII_AT = /[^\0-\x7f]/g;
 const GREEK_OR_CYRILLIC = /[\u0370-\u052f]/;
-const WORD = /\p{L}+/gu;
 
 /**
  * One rewriting step as piecewise offsets: output `[outStart[i], next outStart)` came from source
@@ -452,15 +451,62 @@ function unicodePass(text: string, tally: Tally): Layer {
   return layer;
 }
 
-/** Fold Cyrillic/Greek look-alikes inside words that also hold Latin letters (same length). */
+const GREEK_OR_CYRILLIC_AT = /[\u0370-\u052f]/g;
+const letterCache = new Map<number, boolean>();
+/** Whether the code point is a letter (what `\p{L}` matches). */
+function isLetterCode(cp: number): boolean {
+  if (cp < 128) return (cp | 32) >= 97 && (cp | 32) <= 122;
+  let v = letterCache.get(cp);
+  if (v === undefined) {
+    v = LETTER.test(String.fromCodePoint(cp));
+    if (letterCache.size < 65536) letterCache.set(cp, v);
+  }
+  return v;
+}
+
+/** Start of the code point that ends just before `i`. */
+function previousCodePoint(text: string, i: number): number {
+  const low = text.charCodeAt(i - 1);
+  const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? i - 2 : i - 1;
+}
+
+/**
+ * Fold Cyrillic/Greek look-alikes inside words that also hold Latin letters (same length). Only
+ * the words (runs of `\p{L}`) around a Greek or Cyrillic letter are read: in a long text of
+ * another language, most words hold none.
+ */
 function foldConfusables(text: string, tally: Tally, origin: (o: number) => number): string {
-  return text.replace(WORD, (word: string, offset: number) => {
-    if (!LATIN_LETTER.test(word) || !GREEK_OR_CYRILLIC.test(word)) return word;
+  const parts: string[] = [];
+  let copied = 0;
+  GREEK_OR_CYRILLIC_AT.lastIndex = 0;
+  for (let m = GREEK_OR_CYRILLIC_AT.exec(text); m !== null; m = GREEK_OR_CYRILLIC_AT.exec(text)) {
+    // The word around it: the run of letters, by code point, as `\p{L}+` with the u flag reads it.
+    let start = m.index;
+    while (start > 0) {
+      const before = previousCodePoint(text, start);
+      if (!isLetterCode(text.codePointAt(before) ?? 0)) break;
+      start = before;
+    }
+    let end = m.index;
+    while (end < text.length) {
+      const cp = text.codePointAt(end) ?? 0;
+      if (!isLetterCode(cp)) break;
+      end += cp > 0xffff ? 2 : 1;
+    }
+    GREEK_OR_CYRILLIC_AT.lastIndex = end;
+    const word = text.slice(start, end);
+    if (!LATIN_LETTER.test(word)) continue;
     let folded = '';
     for (const ch of word) folded += CONFUSABLES[ch] ?? ch;
-    if (folded !== word) tally.add('confusables', origin(offset), origin(offset + word.length - 1) + 1);
-    return folded;
-  });
+    if (folded === word) continue;
+    tally.add('confusables', origin(start), origin(start + word.length - 1) + 1);
+    parts.push(text.slice(copied, start), folded);
+    copied = end;
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 function spacedEdits(text: string): Edit[] {
