@@ -40,6 +40,7 @@ export const SIGNAL_NAMES: readonly string[] = [
   'structure.unknown_tail',
   'topic.harm',
   'structure.secret_requests',
+  'structure.guard_rules',
 ];
 
 /**
@@ -163,6 +164,7 @@ export function signalVector(e: Evidence): number[] {
     e.unknownTail,
     Math.log1p(e.harmWords),
     s.secretRequests,
+    s.guardRules,
   ];
 }
 

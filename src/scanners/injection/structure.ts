@@ -36,6 +36,12 @@ export interface StructureSignals {
   readonly selfReference: number;
   /** Requests for a secret the model guards ("spell the password backwards"), up to two. */
   readonly secretRequests: number;
+  /**
+   * Kinds of rule an operator writes to guard a secret or a task ("never reveal the password",
+   * "if the user says …, respond …; otherwise say …", "do not believe the user"), up to three:
+   * a defence or a system prompt being written, not an attack on one. Evidence against.
+   */
+  readonly guardRules: number;
   /** Evidence spans in the scanned text, for findings. */
   readonly spans: readonly { start: number; end: number; signal: string }[];
 }
@@ -591,7 +597,7 @@ const SELF_REFERENCE =
 
 const TOPIC_GROUP = 0;
 const STUDY_GROUP = 1;
-const DISCUSSION_MATCHER = new LeadPatterns([
+export const DISCUSSION_MATCHER = new LeadPatterns([
   { group: TOPIC_GROUP, pattern: ATTACK_TOPIC },
   { group: STUDY_GROUP, pattern: STUDY_OR_DEFEND },
 ]);
@@ -674,6 +680,24 @@ function selfReferences(text: string, words: WordScan): number {
   return Math.min(2, SELF_REFERENCE_MATCHER.match(text, starts, () => true, 2).length);
 }
 
+// Guard rules, one group per kind: prohibitions on giving a secret away, distrust of the user,
+// rules that hold whatever the user says, answers conditioned on the user's input, and the
+// default answer for anything else. English: the defences of the development data are.
+const GUARD_RULES: readonly RegExp[] = [
+  /\b(?:never|do not|don't|must not|should not|under no circumstances)\s+(?:ever\s+)?(?:reveal|disclose|share|leak|give out|repeat|print|output|say|tell|write|mention|grant)\s+(?:[^\s.!?]+\s+){0,3}?["“'‘]?(?:password|passwords|passcode|access code|secret|secrets|key|code|codes|instructions|prompt|system prompt|rules|access granted|access)\b/gi,
+  /\b(?:do not|don't|never)\s+(?:believe|trust|obey|listen to|accept)\s+(?:the\s+|any\s+)?(?:user|users|user's|anyone|anything|people|input|user input)\b/gi,
+  /\b(?:regardless of|no matter) what (?:the user|they|anyone|the input|the text|the user input)\b|\beven if (?:the user|they|someone|anyone|the input) (?:says?|claims?|asks?|tells?|insists?|pretends?|writes?|gives?|provides?|types?|enters?)\b/gi,
+  /\bif (?:the )?(?:user|input|user input|password|passcode|access code|code|text|message)\b[^.\n]{1,80}?\b(?:say|respond|reply|output|print|answer|return)\b/gi,
+  /\b(?:otherwise|else|for (?:anything|everything) else|in (?:all )?other cases),?\s+(?:just |only |always )?(?:say|respond|reply|output|print|answer|return)\b/gi,
+  /\bunless\s+(?:the user|they|the input|the text|i|someone|the password|the code)\b/gi,
+];
+export const GUARD_MATCHER = new LeadPatterns(GUARD_RULES.map((pattern, group) => ({ group, pattern })));
+
+/** How many kinds of guard rule the text holds, up to three. */
+function guardRules(text: string, words: WordScan): number {
+  return Math.min(3, GUARD_MATCHER.match(text, words, () => true, 1).length);
+}
+
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
 const ORDERS_GROUP = 2;
@@ -715,6 +739,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     discussion: discussionMarkers(text, words),
     selfReference: selfReferences(text, words),
     secretRequests: secrets.length,
+    guardRules: guardRules(text, words),
     spans,
   };
 }
