@@ -587,6 +587,6 @@ export class LeadPatterns {
         if (m[0].length === 0) regex.lastIndex = afterEmptyMatch(text, m.index, regex);
       }
     }
-    return hits.sort((a, b) => a.group - b.group || a.start - b.start);
+    return hits.length < 2 ? hits : hits.sort((a, b) => a.group - b.group || a.start - b.start);
   }
 }

@@ -691,20 +691,18 @@ const GUARD_RULES: readonly RegExp[] = [
   /\b(?:otherwise|else|for (?:anything|everything) else|in (?:all )?other cases),?\s+(?:just |only |always )?(?:say|respond|reply|output|print|answer|return)\b/gi,
   /\bunless\s+(?:the user|they|the input|the text|i|someone|the password|the code)\b/gi,
 ];
-export const GUARD_MATCHER = new LeadPatterns(GUARD_RULES.map((pattern, group) => ({ group, pattern })));
-
-/** How many kinds of guard rule the text holds, up to three. */
-function guardRules(text: string, words: WordScan): number {
-  return Math.min(3, GUARD_MATCHER.match(text, words, () => true, 1).length);
-}
 
 const ADDRESSES_GROUP = 0;
 const ROLE_SHIFT_GROUP = 1;
 const ORDERS_GROUP = 2;
+/** The guard-rule kinds are the groups from here on, one per pattern of `GUARD_RULES`. */
+const FIRST_GUARD_GROUP = 3;
+/** The structure patterns matched at lead words, in one pass over the text's words. */
 export const ADDRESS_MATCHER = new LeadPatterns([
   { group: ADDRESSES_GROUP, pattern: ADDRESSES },
   { group: ORDERS_GROUP, pattern: ORDERS_TO_ASSISTANT },
   { group: ROLE_SHIFT_GROUP, pattern: ROLE_SHIFT },
+  ...GUARD_RULES.map((pattern, i) => ({ group: FIRST_GUARD_GROUP + i, pattern })),
 ]);
 const GROUP_SIGNALS = ['addresses the assistant', 'role shift', 'order to the assistant'];
 const MAX_ADDRESS_HITS = 8;
@@ -713,9 +711,18 @@ const MAX_ADDRESS_HITS = 8;
 export function structureSignals(text: string, words: WordScan = scanWords(text)): StructureSignals {
   const spans: { start: number; end: number; signal: string }[] = [];
   const counts = [0, 0, 0];
+  let guardKinds = 0;
+  let lastGuard = -1;
   const enabled = (group: number): boolean =>
+    group >= FIRST_GUARD_GROUP ||
     (words.mask & (group === ROLE_SHIFT_GROUP ? ANCHOR_BITS.roleShift : ANCHOR_BITS.addresses)) !== 0;
   for (const hit of ADDRESS_MATCHER.match(text, words, enabled, MAX_ADDRESS_HITS)) {
+    if (hit.group >= FIRST_GUARD_GROUP) {
+      // Hits come in group order: a new group is a new kind.
+      if (hit.group !== lastGuard) guardKinds++;
+      lastGuard = hit.group;
+      continue;
+    }
     counts[hit.group] = (counts[hit.group] ?? 0) + 1;
     if (spans.length < 24)
       spans.push({
@@ -739,7 +746,7 @@ export function structureSignals(text: string, words: WordScan = scanWords(text)
     discussion: discussionMarkers(text, words),
     selfReference: selfReferences(text, words),
     secretRequests: secrets.length,
-    guardRules: guardRules(text, words),
+    guardRules: Math.min(3, guardKinds),
     spans,
   };
 }
