@@ -146,6 +146,21 @@ test('a scanned group runs the alternatives whose scripts the text holds, with t
     );
 });
 
+test('texts with ever new mixes of scripts are matched right past the bound on joined regexes', () => {
+  const words = ['пароль', 'κωδικός', 'סיסמה', 'كلمة', 'รหัส', '密码'];
+  const pattern = new RegExp(words.join('|'), 'g');
+  const matcher = new LeadPatterns([{ group: 0, pattern }]);
+  // Every subset of the six scripts: 64 sets, twice the number of joined regexes kept.
+  for (let subset = 0; subset < 64; subset++) {
+    const text = `code: ${words.filter((_, i) => (subset & (1 << i)) !== 0).join(' and ')}.`;
+    assert.deepEqual(
+      matcher.match(text, scanWords(text), () => true, 8),
+      [...text.matchAll(pattern)].map((m) => ({ group: 0, start: m.index, end: m.index + m[0].length })),
+      text,
+    );
+  }
+});
+
 test('a scanned pattern is skipped only where its required character is absent', () => {
   const pattern = /!\[[^\]]*\]\(x\)|^system\s*:/gim;
   const matcher = new LeadPatterns([{ group: 0, pattern }]);

@@ -391,12 +391,17 @@ interface Joined {
   readonly needs: readonly string[] | undefined;
 }
 
+/** Joined regexes kept per group of scanned alternatives (each set of scripts seen gets one). */
+const MAX_JOINED = 32;
+
 /** The alternatives of one group and flags that have no lead word (see `LeadPatterns.scanned`). */
 class Scanned {
   /** The distinct non-zero script sets of the alternatives. */
   private readonly scriptSets: number[];
   /** Joined regexes by which of `scriptSets` a text holds (one bit each), built when first needed. */
   private readonly byPresent = new Map<number, Joined | undefined>();
+  /** The whole alternation: every script set present. */
+  private readonly all: Joined | undefined;
 
   readonly group: number;
   private readonly flags: string;
@@ -408,6 +413,7 @@ class Scanned {
     this.alternatives = alternatives;
     this.scriptSets = [...new Set(alternatives.map((a) => a.scripts).filter((m) => m !== 0))];
     if (this.scriptSets.length > 30) throw new Error('too many script sets in one pattern group');
+    this.all = this.join((1 << this.scriptSets.length) - 1);
   }
 
   /** The regex of the alternatives that can match a text holding `scripts`, if any can. */
@@ -416,19 +422,25 @@ class Scanned {
     for (let k = 0; k < this.scriptSets.length; k++)
       if (((this.scriptSets[k] ?? 0) & scripts) !== 0) present |= 1 << k;
     if (this.byPresent.has(present)) return this.byPresent.get(present);
+    // Texts mixing ever new sets of scripts must not grow the cache without end: past its bound
+    // they get the whole alternation, which finds the same hits.
+    if (this.byPresent.size >= MAX_JOINED) return this.all;
+    const joined = this.join(present);
+    this.byPresent.set(present, joined);
+    return joined;
+  }
+
+  /** The alternatives that need no script or one of the `present` script sets, joined. */
+  private join(present: number): Joined | undefined {
     const sources = this.alternatives
       .filter((a) => a.scripts === 0 || (present & (1 << this.scriptSets.indexOf(a.scripts))) !== 0)
       .map((a) => a.source);
+    if (sources.length === 0) return undefined;
     const needs = sources.map(requiredCharacter);
-    const joined =
-      sources.length === 0
-        ? undefined
-        : {
-            regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${this.flags}g`),
-            needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
-          };
-    this.byPresent.set(present, joined);
-    return joined;
+    return {
+      regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${this.flags}g`),
+      needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
+    };
   }
 }
 
