@@ -259,33 +259,36 @@ function startsWithForeignLetter(alt: string): boolean {
  */
 const CLASS_ESCAPES = new Set('bBsSdDwWnrtfv0123456789xucpPk'.split(''));
 
-/**
- * A character every match of `alt` holds: a literal outside groups and classes that no quantifier
- * makes optional. Letters are left out (a case-insensitive pattern matches both cases) and so is
- * the space (too common to rule a text out). Undefined when there is none.
- */
-export function requiredCharacter(alt: string): string | undefined {
+/** A top-level token of a regex alternative: an escape, a class, a group or one character. */
+interface Token {
+  readonly kind: 'escape' | 'class' | 'group' | 'char';
+  readonly source: string;
+  /** A quantifier after it (`?`, `*`, `{0,…}`) lets a match do without it. */
+  readonly optional: boolean;
+}
+
+/** The top-level tokens of `alt`, in order; undefined when a group or a quantifier does not close. */
+function tokensOf(alt: string): Token[] | undefined {
+  const tokens: Token[] = [];
   let i = 0;
   while (i < alt.length) {
+    const start = i;
     const c = alt[i] ?? '';
-    let literal: string | undefined;
+    let kind: Token['kind'] = 'char';
     if (c === '\\') {
-      const escaped = alt[i + 1] ?? '';
-      if (!CLASS_ESCAPES.has(escaped)) literal = escaped;
+      kind = 'escape';
       i += 2;
     } else if (c === '[') {
+      kind = 'class';
       i++;
       while (i < alt.length && alt[i] !== ']') i += alt[i] === '\\' ? 2 : 1;
       i++;
     } else if (c === '(') {
-      const end = groupEnd(alt, i);
-      if (end < 0) return undefined;
-      i = end;
-    } else {
-      if (c !== '^' && c !== '$' && c !== '.') literal = c;
-      i++;
-    }
-    // A quantifier after the token: `?`, `*` and `{0,…}` make it optional.
+      kind = 'group';
+      i = groupEnd(alt, i);
+      if (i < 0) return undefined;
+    } else i++;
+    const source = alt.slice(start, i);
     let optional = false;
     const q = alt[i] ?? '';
     if (q === '?' || q === '*') {
@@ -300,6 +303,21 @@ export function requiredCharacter(alt: string): string | undefined {
     }
     // A lazy quantifier's `?`.
     if (q !== '' && '?*+{'.includes(q) && alt[i] === '?') i++;
+    tokens.push({ kind, source, optional });
+  }
+  return tokens;
+}
+
+/**
+ * A character every match of `alt` holds: a literal outside groups and classes that no quantifier
+ * makes optional. Letters are left out (a case-insensitive pattern matches both cases) and so is
+ * the space (too common to rule a text out). Undefined when there is none.
+ */
+export function requiredCharacter(alt: string): string | undefined {
+  for (const { kind, source, optional } of tokensOf(alt) ?? []) {
+    let literal: string | undefined;
+    if (kind === 'escape' && !CLASS_ESCAPES.has(source[1] ?? '')) literal = source[1];
+    else if (kind === 'char' && source !== '^' && source !== '$' && source !== '.') literal = source;
     if (literal !== undefined && !optional && literal !== ' ' && !/^\p{L}$/u.test(literal)) return literal;
   }
   return undefined;
@@ -320,38 +338,13 @@ function letterScripts(c: string): number {
  * (the union of theirs). Lookarounds and classes are passed over. Undefined when there is none.
  */
 export function requiredScripts(alt: string): number | undefined {
-  let i = 0;
-  while (i < alt.length) {
-    const c = alt[i] ?? '';
-    let scripts: number | undefined;
-    if (c === '\\') i += 2;
-    else if (c === '[') {
-      i++;
-      while (i < alt.length && alt[i] !== ']') i += alt[i] === '\\' ? 2 : 1;
-      i++;
-    } else if (c === '(') {
-      const end = groupEnd(alt, i);
-      if (end < 0) return undefined;
-      if (alt.startsWith('(?:', i)) {
-        const inner = topLevelAlternatives(alt.slice(i + 3, end - 1)).map(requiredScripts);
-        if (inner.every((m) => m !== undefined)) scripts = inner.reduce((a, m) => a | m, 0);
-      }
-      i = end;
-    } else {
-      scripts = letterScripts(c) || undefined;
-      i++;
+  for (const { kind, source, optional } of tokensOf(alt) ?? []) {
+    if (optional) continue;
+    if (kind === 'char' && letterScripts(source) !== 0) return letterScripts(source);
+    if (kind === 'group' && source.startsWith('(?:')) {
+      const inner = topLevelAlternatives(source.slice(3, -1)).map(requiredScripts);
+      if (inner.every((m) => m !== undefined)) return inner.reduce((all, m) => all | m, 0);
     }
-    // A quantifier after the token: `?`, `*` and `{0,…}` make it optional.
-    const q = alt[i] ?? '';
-    const optional = q === '?' || q === '*' || alt.startsWith('{0', i);
-    if (q === '{') {
-      const close = alt.indexOf('}', i);
-      if (close < 0) return undefined;
-      i = close + 1;
-    } else if (q === '?' || q === '*' || q === '+') i++;
-    // A lazy quantifier's `?`.
-    if (q !== '' && '?*+{'.includes(q) && alt[i] === '?') i++;
-    if (scripts !== undefined && !optional) return scripts;
   }
   return undefined;
 }
