@@ -10,7 +10,7 @@
  * pattern (the CJK, Cyrillic, Arabic and Hindi patterns are not anchored).
  */
 
-import { codeUnits, ROT13_WORDS } from '../normalize/index.ts';
+import { codeUnits, isLetterCode, ROT13_WORDS } from '../normalize/index.ts';
 import { HARM_WORDS } from './harm.ts';
 
 /**
@@ -223,17 +223,6 @@ function latinLetter(code: number): number {
   return code < LATIN_END ? (LATIN_LOWER[code] ?? -1) : -1;
 }
 
-const otherLetterCache = new Map<number, boolean>();
-/** Letters outside the Latin scripts (not punctuation, symbols, emoji or spaces). */
-function foreignLetter(code: number): boolean {
-  let v = otherLetterCache.get(code);
-  if (v === undefined) {
-    v = /\p{L}/u.test(String.fromCharCode(code));
-    otherLetterCache.set(code, v);
-  }
-  return v;
-}
-
 /**
  * The bit of a character at or above U+0250 in `WordScan.scripts`: one per script or block group
  * (Greek, Cyrillic, Arabic, Devanagari, Bengali, Thai, Vietnamese letters, kana, CJK, Hangul, …).
@@ -434,7 +423,8 @@ export function scanWords(text: string): WordScan {
       otherLetters++;
     if (code < 0x250) continue;
     scripts |= scriptBit(code);
-    if (!foreign && foreignLetter(code)) foreign = true;
+    // Letters outside the Latin scripts (not punctuation, symbols, emoji or spaces).
+    if (!foreign && isLetterCode(code)) foreign = true;
   }
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;

@@ -7,7 +7,7 @@
 
 import { ANCHOR_BITS, hashWord, isLatinLetterCode, scanWords } from './anchors.ts';
 import type { WordScan } from './anchors.ts';
-import { codeUnits } from '../normalize/index.ts';
+import { codeUnits, isLetterCode } from '../normalize/index.ts';
 import { LeadPatterns } from './lead-match.ts';
 import { secretRequests } from './secret-requests.ts';
 
@@ -425,16 +425,6 @@ function isWideSpace(code: number): boolean {
   );
 }
 
-const letterCache = new Map<number, boolean>();
-function isWideLetter(code: number): boolean {
-  let v = letterCache.get(code);
-  if (v === undefined) {
-    v = /\p{L}/u.test(String.fromCharCode(code));
-    letterCache.set(code, v);
-  }
-  return v;
-}
-
 /** How many `"key":` pairs the text holds, counted up to 3. */
 function jsonKeys(text: string): number {
   let count = 0;
@@ -477,7 +467,7 @@ function gibberishShare(text: string): number {
       letter = false;
     }
     if (kind === ODD) odd++;
-    else if (kind === LETTER || (code >= 128 && !letter && isWideLetter(code))) letter = true;
+    else if (kind === LETTER || (code >= 128 && !letter && isLetterCode(code))) letter = true;
   }
   return tokens < 8 ? 0 : oddTokens / tokens;
 }

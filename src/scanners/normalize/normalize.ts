@@ -6,6 +6,7 @@
  */
 
 import { codeUnits } from './code-units.ts';
+import { isLetterCode } from './letters.ts';
 
 /** The names a transformation is reported under in findings. */
 export type TransformKind =
@@ -139,7 +140,6 @@ const LEET: Readonly<Record<string, string>> = {
 };
 
 const LATIN_LETTER = /[a-z]/i;
-const LETTER = /\p{L}/u;
 const NOT_LEET = /^\p{L}+\d+$|^\d+(?:st|nd|rd|th|px|pt|em|kb|mb|gb|ms|am|pm|[dhkmsx])$/iu;
 // Four or more single letters separated by one separator: "i g n o r e", "p.r.o.m.p.t".
 const SPACED = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*-]\p{L}){3,}(?![\p{L}\p{N}])/gu;
@@ -452,18 +452,6 @@ function unicodePass(text: string, tally: Tally): Layer {
 }
 
 const GREEK_OR_CYRILLIC_AT = /[\u0370-\u052f]/g;
-const letterCache = new Map<number, boolean>();
-/** Whether the code point is a letter (what `\p{L}` matches). */
-function isLetterCode(cp: number): boolean {
-  if (cp < 128) return (cp | 32) >= 97 && (cp | 32) <= 122;
-  let v = letterCache.get(cp);
-  if (v === undefined) {
-    v = LETTER.test(String.fromCodePoint(cp));
-    if (letterCache.size < 65536) letterCache.set(cp, v);
-  }
-  return v;
-}
-
 /** Start of the code point that ends just before `i`. */
 function previousCodePoint(text: string, i: number): number {
   const low = text.charCodeAt(i - 1);
@@ -543,17 +531,10 @@ function leetClass(code: number): number {
   return code < 128 ? (ASCII_CLASS[code] ?? OTHER) >> 2 : 0;
 }
 
-/** `LETTER.test(ch)` for one character, without the regex for ASCII. */
-function isLetter(ch: string): boolean {
-  const code = ch.charCodeAt(0);
-  if (ch.length > 1 || code >= 128) return LETTER.test(ch);
-  return (code | 32) >= 97 && (code | 32) <= 122;
-}
-
 function wordish(text: string, k: number): boolean {
   const c = text.charCodeAt(k);
   if (c < 128) return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 64 || c === 36;
-  return LETTER.test(text.charAt(k));
+  return isLetterCode(c);
 }
 
 /**
@@ -587,7 +568,7 @@ function leetEdits(text: string): Edit[] {
     let letters = 0;
     for (const ch of word) {
       if (LEET[ch] !== undefined) symbols++;
-      else if (isLetter(ch)) letters++;
+      else if (isLetterCode(ch.codePointAt(0) ?? 0)) letters++;
     }
     // Identifiers, versions and ordinals ("utf8", "gpt4", "10th") carry one digit group at an
     // end; leet spreads substitutions through the word.
