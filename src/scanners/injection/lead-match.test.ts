@@ -6,7 +6,8 @@ import {
   LeadPatterns,
   leadWords,
   nextWordLetters,
-  requiredCharacter,
+  requiredCharacters,
+  requiredSets,
   requiredScripts,
   topLevelAlternatives,
 } from './lead-match.ts';
@@ -88,23 +89,33 @@ test('a compiled set knows which word hashes lead an alternative', () => {
   assert.equal(set.leads(hashWord('end')), false);
 });
 
-test('a required character is a literal outside groups and classes that nothing makes optional', () => {
-  const cases: readonly [string, string | undefined][] = [
-    ['\\b2 (?:a|b)', '2'],
-    ['<\\|end', '<'],
-    ['\\[\\/?INST\\]', '['],
-    ['a?=b', '='],
-    ['(?:x=)?:', ':'],
-    ['#{1,4}', '#'],
-    ['\\s*:\\s*"', ':'],
-    ['[=]{3,}', undefined],
-    ['x{0,2}=?', undefined],
-    ['"?a', undefined],
-    ['(a)\\1', undefined],
-    ['a b', undefined],
-    ['^x.y$', undefined],
+test('the required characters are the literals outside groups and classes that nothing makes optional', () => {
+  const cases: readonly [string, string[]][] = [
+    ['\\b2 (?:a|b)', ['2']],
+    ['<\\|end\\|>', ['<', '|', '>']],
+    ['\\[\\/?INST\\]', ['[', ']']],
+    ['a?=b', ['=']],
+    ['(?:x=)?:', [':']],
+    ['#{1,4}', ['#']],
+    ['\\s*:\\s*"', [':', '"']],
+    ['\\b[a-z]\\s*=\\s*["\']x[\\s\\S]{0,9}\\+', ['=', '+']],
+    ['[=]{3,}', []],
+    ['x{0,2}=?', []],
+    ['"?a', []],
+    ['(a)\\1', []],
+    ['a b', []],
+    ['^x.y$', []],
   ];
-  for (const [alt, want] of cases) assert.equal(requiredCharacter(alt), want, alt);
+  for (const [alt, want] of cases) assert.deepEqual(requiredCharacters(alt), want, alt);
+});
+
+test('a joined pattern needs every required character of one alternative; larger sets are dropped', () => {
+  assert.deepEqual(requiredSets(['<\\|end\\|>', '\\[INST\\]', '<<SYS>>']), [
+    ['[', ']'],
+    ['<', '>'],
+  ]);
+  // An alternative that requires nothing lets every text through.
+  assert.equal(requiredSets(['<\\|end\\|>', '[=]{3,}']), undefined);
 });
 
 test('the scripts a match needs come from a literal letter or a group whose every branch needs one', () => {

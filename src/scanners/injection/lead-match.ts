@@ -70,9 +70,15 @@ function groupEnd(source: string, open: number): number {
   return close < 0 ? -1 : close + 1;
 }
 
+/** Whether the quantifier at `i` (if any) lets what precedes it match nothing. */
+function optionalAt(source: string, i: number): boolean {
+  const q = source[i];
+  return q === '?' || q === '*' || source.startsWith('{0', i);
+}
+
 /**
  * Whether the source at `i` ends a word (end of the alternative, a space, `\\s`, `\\b`, an
- * apostrophe, hyphen, comma, colon, digit, or a class of those): the match's first word is then
+ * apostrophe, quote, hyphen, comma, colon, digit, or a class of those): the match's first word is then
  * exactly the lead word.
  */
 function endsWord(source: string, i: number): boolean {
@@ -80,7 +86,9 @@ function endsWord(source: string, i: number): boolean {
   if (c === '\\') {
     // `\\s`, `\\b`, `\\n`, `\\t` or an escaped punctuation mark (`\\.`, `\\(`); not `\\w`, `\\d`, `\\S`…
     const next = source[i + 1] ?? '';
-    return next === 's' || next === 'b' || next === 'n' || next === 't' || !/^[\da-z]$/i.test(next);
+    if (next === 'b') return true;
+    if (!(next === 's' || next === 'n' || next === 't' || !/^[\da-z]$/i.test(next))) return false;
+    return !optionalAt(source, i + 2) || endsWord(source, afterQuantifier(source, i + 2));
   }
   // A group that opens with a word end (`(?:\\s+the)?`, `(?:[ -][a-z]+){0,2}`) ends the word; if
   // the group may be skipped, what follows it must end the word too.
@@ -88,22 +96,27 @@ function endsWord(source: string, i: number): boolean {
     const end = groupEnd(source, i);
     if (end < 0 || !topLevelAlternatives(source.slice(i + 3, end - 1)).every((a) => endsWord(a, 0)))
       return false;
-    const q = source[end];
-    const optional = q === '?' || q === '*' || source.startsWith('{0', end);
-    if (!optional) return true;
-    let after = q === '{' ? source.indexOf('}', end) + 1 : end + 1;
-    if (source[after] === '?') after++; // a lazy quantifier
-    return endsWord(source, after);
+    return !optionalAt(source, end) || endsWord(source, afterQuantifier(source, end));
   }
-  // A class of separators only (`[ -]`, `[,:]`, `[\\s.]`) ends a word as each of its members does.
+  // A class of characters that are not letters (`[ -]`, `[,:—]`, `[\\s.]`) ends a word as each of
+  // its members does; if it may match nothing (`[ \\t]{0,4}`), what follows it must end the word too.
   if (c === '[') {
-    const close = source.indexOf(']', i + 1);
-    const members = close < 0 ? '' : source.slice(i + 1, close);
-    return /^(?:[ ',:;.!?_-]|\\[snt])+$/.test(members);
+    let close = i + 1;
+    while (close < source.length && source[close] !== ']') close += source[close] === '\\' ? 2 : 1;
+    const members = source.slice(i + 1, close);
+    if (close >= source.length || !/^(?:[^\\\p{L}^]|\\[snt]|\\[^\p{L}\d])+$/u.test(members)) return false;
+    return !optionalAt(source, close + 1) || endsWord(source, afterQuantifier(source, close + 1));
   }
   // A digit ends a word too: the word scan splits "rot13" into "rot" and a number.
   return (
-    c === undefined || c === ' ' || c === "'" || c === '-' || c === ',' || c === ':' || (c >= '0' && c <= '9')
+    c === undefined ||
+    c === ' ' ||
+    c === "'" ||
+    c === '"' ||
+    c === '-' ||
+    c === ',' ||
+    c === ':' ||
+    (c >= '0' && c <= '9')
   );
 }
 
@@ -179,9 +192,7 @@ function firstLetters(source: string, i: number): number {
     let letters = 0;
     for (const inner of topLevelAlternatives(source.slice(i + 3, end - 1))) letters |= firstLetters(inner, 0);
     // A group that may be skipped: what follows it may come first.
-    const q = source[end];
-    if (q === '?' || q === '*' || source.startsWith('{0', end))
-      letters |= firstLetters(source, afterQuantifier(source, end));
+    if (optionalAt(source, end)) letters |= firstLetters(source, afterQuantifier(source, end));
     return letters;
   }
   const c = source.charCodeAt(i);
@@ -309,18 +320,33 @@ function tokensOf(alt: string): Token[] | undefined {
 }
 
 /**
- * A character every match of `alt` holds: a literal outside groups and classes that no quantifier
- * makes optional. Letters are left out (a case-insensitive pattern matches both cases) and so is
- * the space (too common to rule a text out). Undefined when there is none.
+ * The characters every match of `alt` holds: literals outside groups and classes that no
+ * quantifier makes optional. Letters are left out (a case-insensitive pattern matches both cases)
+ * and so is the space (too common to rule a text out). Empty when there is none.
  */
-export function requiredCharacter(alt: string): string | undefined {
+export function requiredCharacters(alt: string): string[] {
+  const characters = new Set<string>();
   for (const { kind, source, optional } of tokensOf(alt) ?? []) {
     let literal: string | undefined;
     if (kind === 'escape' && !CLASS_ESCAPES.has(source[1] ?? '')) literal = source[1];
     else if (kind === 'char' && source !== '^' && source !== '$' && source !== '.') literal = source;
-    if (literal !== undefined && !optional && literal !== ' ' && !/^\p{L}$/u.test(literal)) return literal;
+    if (literal !== undefined && !optional && literal !== ' ' && !/^\p{L}$/u.test(literal))
+      characters.add(literal);
   }
-  return undefined;
+  return [...characters];
+}
+
+/**
+ * What a text must hold for one of `alternatives` to match it: for some alternative, every one of
+ * its `requiredCharacters`. Sets that hold another set are dropped (the smaller one decides).
+ * Undefined when some alternative requires nothing.
+ */
+export function requiredSets(alternatives: readonly string[]): string[][] | undefined {
+  const sets = alternatives.map(requiredCharacters).sort((a, b) => a.length - b.length);
+  if (sets.some((set) => set.length === 0)) return undefined;
+  const kept: string[][] = [];
+  for (const set of sets) if (!kept.some((k) => k.every((c) => set.includes(c)))) kept.push(set);
+  return kept;
 }
 
 /** The `scriptBit`s of a letter at or above U+0250 and of its other cases; 0 for any other character. */
@@ -358,9 +384,8 @@ function afterEmptyMatch(text: string, index: number, regex: RegExp): number {
   return index + (unicode && pair ? 2 : 1);
 }
 
-function holdsAny(text: string, characters: readonly string[]): boolean {
-  for (const c of characters) if (text.includes(c)) return true;
-  return false;
+function holdsOneSet(text: string, sets: readonly (readonly string[])[]): boolean {
+  return sets.some((set) => set.every((c) => text.includes(c)));
 }
 
 const LEAD_TABLE_SIZE = 2048;
@@ -378,10 +403,10 @@ interface Sticky {
   readonly leadLength: number;
 }
 
-/** A joined regex, and characters one of which its every match holds (see `requiredCharacter`). */
+/** A joined regex, and what a text must hold for it to match (see `requiredSets`). */
 interface Joined {
   readonly regex: RegExp;
-  readonly needs: readonly string[] | undefined;
+  readonly needs: readonly (readonly string[])[] | undefined;
 }
 
 /** Joined regexes kept per group of scanned alternatives (each set of scripts seen gets one). */
@@ -429,10 +454,9 @@ class Scanned {
       .filter((a) => a.scripts === 0 || (present & (1 << this.scriptSets.indexOf(a.scripts))) !== 0)
       .map((a) => a.source);
     if (sources.length === 0) return undefined;
-    const needs = sources.map(requiredCharacter);
     return {
       regex: new RegExp(sources.map((s) => `(?:${s})`).join('|'), `${this.flags}g`),
-      needs: needs.every((c) => c !== undefined) ? [...new Set(needs)] : undefined,
+      needs: requiredSets(sources),
     };
   }
 }
@@ -582,7 +606,7 @@ export class LeadPatterns {
       const joined = scanned.joined(words.scripts);
       if (joined === undefined) continue;
       const { regex, needs } = joined;
-      if (needs !== undefined && !holdsAny(text, needs)) continue;
+      if (needs !== undefined && !holdsOneSet(text, needs)) continue;
       // `exec` on the pattern itself: `matchAll` would copy the regex on every call.
       regex.lastIndex = 0;
       for (let n = 0; n < limit; n++) {

@@ -141,7 +141,7 @@ const PERSONA: readonly RegExp[] = [
   /\b(?:stay|remain|keep) in character\b|\bnever break character\b|\b(?:break|breaking) character\b/gi,
   /\b(?:unfiltered|uncensored|amoral|unethical|unrestricted|evil|immoral|rogue|unaligned|malicious)\s+(?:ai|assistant|chatbot|bot|model|version|persona|character|llm|entity)\b/gi,
   // "two" and "both" lead a word-started alternative; the digit is its own (scanned) alternative.
-  /\b(?:two|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b|\b2 (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
+  /\b(?:two|both) (?:different |separate )?(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b|(?<=\b2 (?:different |separate )?)(?:responses|answers|replies|outputs|paragraphs)\b[^\n]{1,120}?\b(?:normal|classic|standard|jailbr(?:ea|o)k|unfiltered|developer|dan)\b/gi,
   // Many-shot: fake earlier turns in which the model already complied, twice or more.
   /(?<=(?:^|\n|[.?!:]\s{1,4})(?:a|assistant|ai|answer|bot)\s{0,3}:\s{0,3})(?:sure|of course|certainly|absolutely)[\s,.:][\s\S]{1,800}?(?<=(?:^|\n|[.?!:]\s{1,4})(?:a|assistant|ai|answer|bot)\s{0,3}:\s{0,3})(?:sure|of course|certainly|absolutely)[\s!,.:]/gi,
   // Harm asked for "no matter how illegal", or worded so that filters miss it.
@@ -227,7 +227,7 @@ const EXTRACTION: readonly RegExp[] = [
   /(?<=\b(?:first|initial) )(?:letter|letters)\b[^\n.]{1,60}?\bspell\s+(?:out\s+)?(?:the |your |my )?(?:(?:secret|hidden) )?(?:password|passphrase|passcode|secret word|secret|hidden word|access code)\b/gi,
   /\b(?:console\.log|print|echo|printf|puts)\s*\(\s*(?:system_?prompt|instructions|initial_?prompt)\b/gi,
   /(?<=\b(?:written|said|typed|stated|is|was|everything|text)\s{1,4})(?:above|before)\s+(?:this|the|our)\s+(?:conversation|chat|thread)\b/gi,
-  /\b(?:password|passcode|secret word)\b[^\n]{1,120}?\bhow many (?:letters|characters)\b|\bhow many (?:letters|characters)\b[^\n]{1,80}?\b(?:password|passcode|secret word)\b|\b(?:guarded|protected) (?:secret|password|word|passphrase)\b|(?<=\b(?:secret|password|passphrase)\s{1,4})you(?:'re| are) (?:guarding|protecting|keeping|hiding)\b/gi,
+  /\b(?:password|passcode|secret word)\b[^\n]{1,120}?\bhow many (?:letters|characters)\b|\bhow many (?:letters|characters)\b[^\n]{1,80}?\b(?:password|passcode|secret word)\b|\b(?:guarded|protected) (?:secret|password|word|passphrase)\b|\b(?:secret|password|passphrase)\s{1,4}you(?:'re| are) (?:guarding|protecting|keeping|hiding)\b/gi,
   /\bwie lautet (?:das|dein) (?:geheime wort|passwort|kennwort|geheimwort)(?![a-zäöüß])/gi,
   // "…including the hidden instructions": nobody says it unless they want them printed.
   /\b(?:including|along with|together with)\s+(?:(?:the|your|any|all)\s+)?(?:hidden|secret|system|initial|original)\s+(?:instructions|prompt|rules|password)\b|(?<=\by )compris (?:les |la |le |vos |tes )?(?:consignes|instructions|règles) (?:cachées|secrètes|système|initiales)\b|\bincluyendo (?:las )?instrucciones (?:ocultas|secretas|del sistema)\b|\b(?:einschließlich|inklusive) (?:der )?(?:versteckten|geheimen|System-?)anweisungen\b|(?<=(?:^|\s)(?:łącznie|wraz) z )instrukcjami systemowymi\b/gi,
@@ -238,12 +238,14 @@ const EXTRACTION: readonly RegExp[] = [
 const CHAT_TEMPLATE: readonly RegExp[] = [
   /<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|end|im_sep)\|>/gi,
   /\[\/?INST\]|<<\/?SYS>>|<\/?(?:start_of_turn|end_of_turn)>|<\/?(?:system|assistant|im_start)>/gi,
-  /^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?(?:system|assistant|developer)[ \t]{0,4}(?:message|prompt)?[ \t]{0,4}:/gim,
-  /"role"\s*:\s*"(?:system|developer|assistant)"/gi,
+  // A role label at a line start ("System:", "### assistant prompt:"), the label run together too.
+  /(?<=^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?)(?:system|assistant|developer)(?:[ \t]{1,4}(?:message|prompt))?[ \t]{0,4}:|(?<=^[ \t]{0,8}(?:#{1,4}[ \t]{0,4})?)(?:systemmessage|systemprompt|assistantmessage|assistantprompt|developermessage|developerprompt)[ \t]{0,4}:/gim,
+  /(?<=")role"\s*:\s*"(?:system|developer|assistant)"/gi,
 ];
 
 const DELIMITER: readonly RegExp[] = [
-  /(?<![-=#*_~%<>[\]|])[-=#*_~%<>[\]|]{3,}[ \t]{0,8}(?:end|begin|start|stop|close)\b[^\n]{0,60}/gi,
+  // Three delimiter characters (the end of a run of them), then "END", "begin", …
+  /(?<=[-=#*_~%<>[\]|]{3}[ \t]{0,8})(?:end|begin|start|stop|close)\b[^\n]{0,60}/gi,
   /\bend of (?:the )?(?:document|context|input|user input|text|email|data|prompt|instructions|conversation|transcript|file|message)\b/gi,
   /<\/(?:document|context|input|user_input|user|data|text|email|instructions|prompt|untrusted|query|content)>/gi,
 ];

@@ -124,7 +124,7 @@ const ORDERS_TO_ASSISTANT = new RegExp(
     `\\b(?:automated|autonomous)\\s+(?:[^\\s,:]{1,20}\\s+)?(?:rankers?|screeners?|reviewers?|auditors?|graders?|readers?|summari[sz]ers?|processors?|tools?)\\s*[,:—–]\\s*${ORDER_AFTER_VOCATIVE}`,
     `(?<=\\bto\\s{1,4})(?:whatever|any\\s+(?:ai|system|tool|program|automation))\\s+(?:is\\s+)?(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|indexing|scanning)\\b`,
     `(?<=\\bfor\\s{1,4}(?:the|an?)\\s{1,4})(?:ai|assistant|agent|bot|llm|model)\\s+only\\b`,
-    `(?<=#\\s{0,2})(?:agent|ai|assistant|llm|bot)[-_ ]?(?:note|notes|instruction|instructions|task|todo)\\s*:`,
+    `(?<=#\\s{0,2})(?:agent|ai|assistant|llm|bot)[-_ ](?:note|notes|instruction|instructions|task|todo)\\s*:`,
     `(?<=\\bto\\s{1,4}(?:the|any|all|every)\\s{1,4}(?:[a-z-]{1,30}\\s{1,4})?)(?:ai|assistant|agent|model|llm|bot|chatbot)\\s+(?:that|which|who)(?:['’]s|\\s+is)\\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|reviewing|handling)\\b`,
     `\\bif\\s+you(?:\\s+are|'re|’re)\\s+an?\\s+(?:ai|automated|llm)[ -](?:recruiter|recruiting|screener|screening|reviewer|ranker|grader|evaluator|reader|crawler|scraper|summari[sz]er|helper|tool|hiring)\\b`,
     // @-mentions of an assistant in other languages: "@asistan:", "@assistent:".
