@@ -68,8 +68,8 @@ const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.
 
 /**
  * Lists in the evaluation lists' shape, trained on since the fifteenth round: the earlier
- * evaluation lists (9–13, 15–26: 5,627 rows) and twelve written as training data (`data/`, about
- * 300 rows each: ten in one setting each, two in the styles public benchmarks use), all by helper
+ * evaluation lists (9–13, 15–26: 5,627 rows) and fourteen written as training data (`data/`, about
+ * 300 rows each: ten in one setting each, four in the styles public benchmarks use), all by helper
  * sessions that saw neither the code nor the data. Lists 27 and later stay evaluation-only; see
  * docs/injection.md, "Fifteenth round" to "Eighteenth round".
  */
@@ -88,6 +88,8 @@ export const TRAINED_LISTS: readonly string[] = [
     'styles-b',
     'security-ops',
     'research',
+    'styles-c',
+    'styles-d',
   ].map((setting) => `../../../data/injection-list-${setting}.jsonl`),
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
