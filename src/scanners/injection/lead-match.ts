@@ -384,8 +384,14 @@ function afterEmptyMatch(text: string, index: number, regex: RegExp): number {
   return index + (unicode && pair ? 2 : 1);
 }
 
+/** Whether `text` holds every character of one of `sets` (plain loops: this runs per group and text). */
 function holdsOneSet(text: string, sets: readonly (readonly string[])[]): boolean {
-  return sets.some((set) => set.every((c) => text.includes(c)));
+  for (const set of sets) {
+    let held = 0;
+    while (held < set.length && text.includes(set[held] ?? '')) held++;
+    if (held === set.length) return true;
+  }
+  return false;
 }
 
 const LEAD_TABLE_SIZE = 2048;
