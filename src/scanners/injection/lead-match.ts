@@ -437,7 +437,10 @@ class Scanned {
     this.alternatives = alternatives;
     this.scriptSets = [...new Set(alternatives.map((a) => a.scripts).filter((m) => m !== 0))];
     if (this.scriptSets.length > 30) throw new Error('too many script sets in one pattern group');
-    this.all = this.join((1 << this.scriptSets.length) - 1);
+    const every = (1 << this.scriptSets.length) - 1;
+    this.all = this.join(every);
+    // Seeded so that texts holding every script set (all texts, for a group with none) reuse it.
+    this.byPresent.set(every, this.all);
   }
 
   /** The regex of the alternatives that can match a text holding `scripts`, if any can. */
