@@ -1,5 +1,5 @@
 /**
- * Hashed n-gram features for the linear classifier: character 3/4/5-grams (multilingual by
+ * Hashed n-gram features for the linear classifier: character 4- and 5-grams (multilingual by
  * construction: no tokenizer, no vocabulary, CJK works without word breaks), character bigrams
  * inside Chinese, Japanese and Korean text (most of their words are two characters), plus word
  * unigrams and bigrams. One pass over the text, no string allocation: hashes are built from char
@@ -19,7 +19,6 @@ export const FEATURE_BITS = BITS;
 export const FEATURE_MASK = MASK;
 
 const FNV_PRIME = 16777619;
-const SEED_3 = 0x9e3779b1;
 const SEED_4 = 0x85ebca77;
 const SEED_5 = 0xc2b2ae3d;
 const SEED_WORD = 0x27d4eb2f;
@@ -74,9 +73,9 @@ function wordChar(code: number): boolean {
   return v;
 }
 
-/** Most features one window can produce: six per character (four n-grams, word, word bigram). */
+/** Most features one window can produce: five per character (three n-grams, word, word bigram). */
 export function maxFeatures(chars: number): number {
-  return 6 * (chars + 1);
+  return 5 * (chars + 1);
 }
 
 /**
@@ -110,9 +109,6 @@ export function extractFeatures(
     }
     if (c0 === 32 && c1 === 32) continue;
     // Character n-grams ending at this character (the leading/trailing space marks word edges).
-    let h = Math.imul(SEED_3 ^ c2, FNV_PRIME);
-    h = Math.imul(h ^ c1, FNV_PRIME);
-    h = Math.imul(h ^ c0, FNV_PRIME);
     let h4 = Math.imul(SEED_4 ^ c3, FNV_PRIME);
     h4 = Math.imul(h4 ^ c2, FNV_PRIME);
     h4 = Math.imul(h4 ^ c1, FNV_PRIME);
@@ -123,11 +119,9 @@ export function extractFeatures(
     h5 = Math.imul(h5 ^ c1, FNV_PRIME);
     h5 = Math.imul(h5 ^ c0, FNV_PRIME);
     if (meta !== undefined) {
-      meta[n] = i * 8 + 4;
-      meta[n + 1] = i * 8 + 5;
-      meta[n + 2] = i * 8 + 6;
+      meta[n] = i * 8 + 5;
+      meta[n + 1] = i * 8 + 6;
     }
-    out[n++] = (h ^ (h >>> 15)) & MASK;
     out[n++] = (h4 ^ (h4 >>> 15)) & MASK;
     out[n++] = (h5 ^ (h5 >>> 15)) & MASK;
     if (c0 >= CJK_FIRST && c1 >= CJK_FIRST && c0 <= CJK_LAST && c1 <= CJK_LAST) {
@@ -313,7 +307,7 @@ function scoreListed(
  * The classifier's hot loop. Scoring while hashing lets the hashing of the next features overlap
  * the cache misses of the cell table, which a second pass over a buffer of features leaves
  * exposed (about a sixth of the classifier's time). The scoring is written out at each of the
- * six places a feature is found so that the sums stay in registers (a helper would keep them in
+ * five places a feature is found so that the sums stay in registers (a helper would keep them in
  * memory), and the walk is repeated rather than shared through small hashing helpers, which
  * measured slower once inlined (classifier.test.ts checks the scores against `extractFeatures`).
  */
@@ -349,9 +343,6 @@ function scoreFeatures(
       c0 = code < 128 ? (ASCII_FOLD[code] ?? 32) : fold(code) | 0;
     }
     if (c0 === 32 && c1 === 32) continue;
-    let h = Math.imul(SEED_3 ^ c2, FNV_PRIME);
-    h = Math.imul(h ^ c1, FNV_PRIME);
-    h = Math.imul(h ^ c0, FNV_PRIME);
     let h4 = Math.imul(SEED_4 ^ c3, FNV_PRIME);
     h4 = Math.imul(h4 ^ c2, FNV_PRIME);
     h4 = Math.imul(h4 ^ c1, FNV_PRIME);
@@ -364,20 +355,6 @@ function scoreFeatures(
     // Branch-free text count (adding `weight * 0` leaves the sum as it is; a stamp older than the
     // text's makes the difference negative): whether a feature occurred in an earlier window is
     // unpredictable, and a mispredicted branch costs more.
-    {
-      const feature = (h ^ (h >>> 15)) & MASK;
-      const cell = cells[feature] ?? 0;
-      const seen = cell >> LEVEL_BITS;
-      if (seen !== thisWindow) {
-        cells[feature] = ownStamp | (cell & LEVEL_MASK);
-        const weight = levelWeights[cell & LEVEL_MASK] ?? 0;
-        sum += weight;
-        count++;
-        const newInText = (seen - textFirst) >>> 31;
-        textSum += weight * newInText;
-        textCount += newInText;
-      }
-    }
     {
       const feature = (h4 ^ (h4 >>> 15)) & MASK;
       const cell = cells[feature] ?? 0;
