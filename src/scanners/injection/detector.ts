@@ -130,24 +130,36 @@ export function gatherEvidence(text: string, linear: LinearModel, knownWords: In
   };
 }
 
+/** Each rule family's bit in a mask of fired families, in `RULE_FAMILIES` order. */
+if (RULE_FAMILIES.length > 31) throw new Error('more rule families than bits in a fired-family mask');
+const FAMILY_BIT = new Map(RULE_FAMILIES.map((f, i) => [f.id, 1 << i]));
+function familyBits(ids: readonly RuleId[]): number {
+  let bits = 0;
+  for (const id of ids) bits |= FAMILY_BIT.get(id) ?? 0;
+  return bits;
+}
+const CORE_RULES = familyBits([
+  'injection.override',
+  'jailbreak.persona',
+  'injection.system_prompt_extraction',
+]);
+
 // Text length is deliberately not a signal: in the development data short texts are mostly
 // attacks, an artefact that would flag every short greeting.
 export function signalVector(e: Evidence): number[] {
-  const fired = new Set<RuleId>();
-  for (const h of e.hits) fired.add(h.id);
-  for (const p of e.payloads) for (const h of p.hits) fired.add(h.id);
+  // The fired families as a bit mask: a Set of ids cost more than the rest of the vector.
+  let fired = 0;
+  for (const h of e.hits) fired |= FAMILY_BIT.get(h.id) ?? 0;
   let payloadLogit = 0;
-  for (const p of e.payloads) payloadLogit = Math.max(payloadLogit, p.logit);
+  for (const p of e.payloads) {
+    for (const h of p.hits) fired |= FAMILY_BIT.get(h.id) ?? 0;
+    payloadLogit = Math.max(payloadLogit, p.logit);
+  }
   const s = e.structure;
-  const coreRule =
-    fired.has('injection.override') ||
-    fired.has('jailbreak.persona') ||
-    fired.has('injection.system_prompt_extraction');
-  return [
-    e.whole,
-    e.windowMean,
-    e.windowMax,
-    ...RULE_FAMILIES.map((f) => (fired.has(f.id) ? 1 : 0)),
+  const coreRule = (fired & CORE_RULES) !== 0;
+  const signals = [e.whole, e.windowMean, e.windowMax];
+  for (let i = 0; i < RULE_FAMILIES.length; i++) signals.push((fired >>> i) & 1);
+  signals.push(
     Math.log1p(s.addressesAssistant),
     Math.log1p(s.imperatives),
     Math.min(1, s.offGenreLines - s.tableProseLines),
@@ -165,7 +177,8 @@ export function signalVector(e: Evidence): number[] {
     Math.log1p(e.harmWords),
     s.secretRequests,
     s.guardRules,
-  ];
+  );
+  return signals;
 }
 
 const standardised = new Float64Array(64);
