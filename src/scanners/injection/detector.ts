@@ -130,8 +130,8 @@ export function gatherEvidence(text: string, linear: LinearModel, knownWords: In
   };
 }
 
-/** Each rule family's bit in a mask of fired families, in `RULE_FAMILIES` order. */
 if (RULE_FAMILIES.length > 31) throw new Error('more rule families than bits in a fired-family mask');
+/** Each rule family's bit in a mask of fired families, in `RULE_FAMILIES` order. */
 const FAMILY_BIT = new Map(RULE_FAMILIES.map((f, i) => [f.id, 1 << i]));
 function familyBits(ids: readonly RuleId[]): number {
   let bits = 0;
