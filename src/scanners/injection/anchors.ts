@@ -93,7 +93,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'résumer corriger traducir resumir corregir tradurre riassumere correggere traduzir corrigir tłumaczyć ' +
     'streszczać poprawiać vertalen samenvatten corrigeren esquece ignoriere dimentica longer here ' +
     'antworte antwortest réponds répondras répondez responde responderás responda ' +
-    'contesta rispondi risponderai odpowiadaj odpisuj antwoord jibu odpovídej odpovídáš',
+    'contesta rispondi risponderai odpowiadaj odpisuj antwoord jibu odpovídej odpovídáš ignorierst vergisst',
   'jailbreak.persona':
     'mode anything jailbreak jailbreaken jailbreaked jailbrok jailbroken jailbroked dan stan aim betterdan ' +
     'antigpt dude machiavellian restriction restrictions filter filters filtering limits limitations ' +
@@ -117,6 +117,7 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'sansürsüz filtresiz utvecklarläge udviklertilstand utviklermodus kehittäjätila korlátozások szabályok ' +
     'cenzúra geliştirici režim vývojářský tryb pengembang chế bez aucune aucun ninguna ningún ninguno ' +
     'nessuna nessun nenhuma nenhum keine keinerlei geen inga hiçbir regole restrizioni limiti filtri norma normas ' +
+    'einschränkung restricción restrição restrizione límite limite norme normen moral mother father mom dad ' +
     'regras zasad reguł ograniczeń filtrów cenzury zakazów regels beperkingen grenzen censuur isiyo haina khong ' +
     'không nunca jamás jamas rifiuta refuse lehnt weist verweigert nigdy asla weigert vägrar tidak haikatai hakatai',
   'injection.system_prompt_extraction':
@@ -130,7 +131,8 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'compris versteckten geheimen systemanweisungen conversation chat thread lautet geheime passphrase passcode ' +
     'word secret key protecting guarding hiding supposed allowed meant exchange session',
   'injection.chat_template':
-    'inst sys turn system assistant im developer role sure certainly absolutely course',
+    'inst sys turn system assistant im developer role sure certainly absolutely course systemmessage ' +
+    'systemprompt assistantmessage assistantprompt developermessage developerprompt',
   'injection.delimiter': 'end begin start stop close',
   'injection.payload_splitting':
     'concatenate combine join merge together assemble backwards backward reverse reversed decode unscramble',
