@@ -278,7 +278,7 @@ test('matchRules finds the families that scanning every pattern finds', () => {
 
 test('on every written row of the repository, matchRules finds the families that scanning every pattern finds', () => {
   // The anchors and lead words are a superset by construction; this checks the construction on
-  // about twenty thousand texts of every kind and language the project wrote (an anchor word left
+  // over thirty thousand texts of every kind and language the project wrote (an anchor word left
   // out of a family's list makes a family miss here).
   const files = [
     ...readdirSync(new URL('../../../scripts/', import.meta.url))
@@ -301,9 +301,8 @@ test('on every written row of the repository, matchRules finds the families that
       const expected = RULE_FAMILIES.filter((_, i) => whole[i]?.some((r) => r.test(text))).map((f) => f.id);
       const found = new Set(matchRules(text).map((h) => h.id));
       // Token flooding is found by a scan of its own, not by a pattern.
-      found.delete('injection.delimiter');
-      const expectedFound = expected.filter((id) => id !== 'injection.delimiter');
-      assert.deepEqual([...found].sort(), expectedFound.sort(), text.slice(0, 120));
+      if (!expected.includes('injection.delimiter')) found.delete('injection.delimiter');
+      assert.deepEqual([...found].sort(), expected.sort(), text.slice(0, 120));
       texts++;
     }
   assert.ok(texts > 15000, `${texts} texts`);
