@@ -265,31 +265,35 @@ const CORPUS = [
   'What is the capital of France? Show me the code above and explain the function.',
 ];
 
+// Every family's patterns without the `g` flag: `test` on them keeps no state between texts.
+const WHOLE_TEXT = RULE_FAMILIES.map((f) =>
+  f.patterns.map((p) => new RegExp(p.source, p.flags.replace('g', ''))),
+);
+
+/** The families some pattern of which matches somewhere in `text`, sorted. */
+function familiesScanningEveryPattern(text: string): string[] {
+  return RULE_FAMILIES.filter((_, i) => WHOLE_TEXT[i]?.some((r) => r.test(text)))
+    .map((f) => f.id)
+    .sort();
+}
+
 test('matchRules finds the families that scanning every pattern finds', () => {
-  for (const text of CORPUS) {
-    const expected = RULE_FAMILIES.filter((f) =>
-      f.patterns.some((p) => new RegExp(p.source, p.flags).test(text)),
-    )
-      .map((f) => f.id)
-      .sort();
-    assert.deepEqual([...new Set(matchRules(text).map((h) => h.id))].sort(), expected, text);
-  }
+  for (const text of CORPUS)
+    assert.deepEqual(
+      [...new Set(matchRules(text).map((h) => h.id))].sort(),
+      familiesScanningEveryPattern(text),
+      text,
+    );
 });
 
 test('on every written row of the repository, matchRules finds the families that scanning every pattern finds', () => {
   // The anchors and lead words are a superset by construction; this checks the construction on
   // over thirty thousand texts of every kind and language the project wrote (an anchor word left
   // out of a family's list makes a family miss here).
-  const files = [
-    ...readdirSync(new URL('../../../scripts/', import.meta.url))
+  const files = ['scripts', 'data'].flatMap((dir) =>
+    readdirSync(new URL(`../../../${dir}/`, import.meta.url))
       .filter((f) => f.endsWith('.jsonl'))
-      .map((f) => new URL(`../../../scripts/${f}`, import.meta.url)),
-    ...readdirSync(new URL('../../../data/', import.meta.url))
-      .filter((f) => f.endsWith('.jsonl'))
-      .map((f) => new URL(`../../../data/${f}`, import.meta.url)),
-  ];
-  const whole = RULE_FAMILIES.map((f) =>
-    f.patterns.map((p) => new RegExp(p.source, p.flags.replace('g', ''))),
+      .map((f) => new URL(`../../../${dir}/${f}`, import.meta.url)),
   );
   let texts = 0;
   for (const file of files)
@@ -298,11 +302,11 @@ test('on every written row of the repository, matchRules finds the families that
       const text = normalize((JSON.parse(line) as { text: string }).text).text;
       // `\b` sees a word inside "Ayúdame" ("dame") that the word scan rightly does not.
       if (scanWords(text).mixedWords.length > 0) continue;
-      const expected = RULE_FAMILIES.filter((_, i) => whole[i]?.some((r) => r.test(text))).map((f) => f.id);
+      const expected = familiesScanningEveryPattern(text);
       const found = new Set(matchRules(text).map((h) => h.id));
       // Token flooding is found by a scan of its own, not by a pattern.
       if (!expected.includes('injection.delimiter')) found.delete('injection.delimiter');
-      assert.deepEqual([...found].sort(), expected.sort(), text.slice(0, 120));
+      assert.deepEqual([...found].sort(), expected, text.slice(0, 120));
       texts++;
     }
   assert.ok(texts > 15000, `${texts} texts`);
