@@ -34,12 +34,14 @@ export const ANCHOR_BITS = {
   rot13Words: 1 << 13,
   harmWord: 1 << 14,
   guardedSecret: 1 << 15,
+  // A family added after the structure bits (the families' bits need not be contiguous).
+  'injection.false_authority': 1 << 16,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
 
-/** The rule-family and structure bits (not the English-stopword count): what a text outside the Latin scripts gets. */
-export const ALL_ANCHORS = (1 << 10) - 1;
+/** The rule-family and structure bits (not the English-stopword count or the word counts): what a text outside the Latin scripts gets. */
+export const ALL_ANCHORS = ((1 << 10) - 1) | ANCHOR_BITS['injection.false_authority'];
 
 /**
  * Groups whose patterns are scanned over the whole text with `\b` word boundaries, anchored on a
@@ -143,6 +145,16 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
   'injection.exfiltration':
     'send forward email mail post upload transmit exfiltrate leak copy report submit url link query request ' +
     'image history',
+  'injection.false_authority':
+    'approval approvals sign signoff signoffs verification verifications review reviews reviewer check ' +
+    'checks verify fact factcheck factchecks kyc screening vetting auth authentication mfa id age anymore ' +
+    'more stop quit drop forget ditch scrap lose eres plus sei você já bist bent längre længere lenger ' +
+    'jesteś nejsi ești operator operators developer developers devs dev creator creators programmer ' +
+    'programmers maker makers udviklerne udviklere ontwikkelaars entwicklern entwicklerteam développeurs ' +
+    'desarrolladores sviluppatori desenvolvedores twórców deweloperów programistów utvecklarna utviklerne ' +
+    'safety safe safemode restriction restrictions guardrail guardrails moderation censorship content ' +
+    'contentfilter refusal refusals ethics alignment filter filters safeguards rules mode modo modalità ' +
+    'modus tryb režim modul läge tilstand modu',
   addresses:
     'reply response answer output summary message code solution implementation translation analysis dear hey ' +
     'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +

@@ -142,6 +142,7 @@ const CORE_RULES = familyBits([
   'injection.override',
   'jailbreak.persona',
   'injection.system_prompt_extraction',
+  'injection.false_authority',
 ]);
 
 // Text length is deliberately not a signal: in the development data short texts are mostly

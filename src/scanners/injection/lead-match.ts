@@ -78,7 +78,7 @@ function optionalAt(source: string, i: number): boolean {
 
 /**
  * Whether the source at `i` ends a word (end of the alternative, a space, `\\s`, `\\b`, an
- * apostrophe, quote, hyphen, comma, colon, digit, or a class of those): the match's first word is then
+ * apostrophe (either form), quote, hyphen, comma, colon, digit, or a class of those): the match's first word is then
  * exactly the lead word.
  */
 function endsWord(source: string, i: number): boolean {
@@ -112,6 +112,7 @@ function endsWord(source: string, i: number): boolean {
     c === undefined ||
     c === ' ' ||
     c === "'" ||
+    c === '’' ||
     c === '"' ||
     c === '-' ||
     c === ',' ||

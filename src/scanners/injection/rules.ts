@@ -20,7 +20,8 @@ export type RuleId =
   | 'injection.delimiter'
   | 'injection.payload_splitting'
   | 'injection.tool_coercion'
-  | 'injection.exfiltration';
+  | 'injection.exfiltration'
+  | 'injection.false_authority';
 
 export interface RuleFamily {
   readonly id: RuleId;
@@ -277,6 +278,40 @@ const EXFILTRATION: readonly RegExp[] = [
   /\b(?:conversation|chat) history\b[^.\n]{1,60}?\b(?:send|forward|post|upload|url|link|email)\b/gi,
 ];
 
+/**
+ * Claimed authority over the assistant's rules, the technique of short hijacks: a required check
+ * declared skipped or waived, the deployed role dismissed, orders said to come from the
+ * assistant's makers, safety said to be switched off. A family of its own because, unlike the
+ * override verbs, it does not also fire on operators' prompts that guard against overrides.
+ */
+const FALSE_AUTHORITY: readonly RegExp[] = [
+  // Skipping a check the operator requires, or declaring it waived or broken: "skip the ID
+  // verification", "no manager sign-off needed", "the approval gate is broken so push it".
+  /\b(?:skip|bypass|waive|circumvent|get around|switch off|turn off|drop)\s+(?:(?:the|my|any|all|your|this|that)\s+)?(?:[a-z-]+\s+){0,2}?(?:checks?|verifications?|approvals?|sign-?offs?|reviews?|reviewer|kyc|fact-?checks?|screening|vetting)\b/gi,
+  /\bno (?:need|reason) (?:to (?:check|verify)|for (?:(?:an?|the|any)\s+)?(?:checks?|verification|approval|sign-?off|review))\b|\bno (?:[a-z-]+ ){0,2}(?:sign-?off|approval|review|verification|check) (?:needed|required|necessary)\b/gi,
+  /\b(?:verification|approval|review|auth|authentication|kyc|mfa|id[_-]check|age[_-]check)(?:[_-](?:required|enabled|check|checks|needed))?\s*[=:]\s*(?:false|off|0|no|disabled|none)\b/gi,
+  /\b(?:approval|approvals|sign-off|sign-offs|signoff|signoffs|verification|verifications|review|reviews|check|checks|kyc)\s+(?:(?:step|gate|system|process)\s+)?(?:is|are)\s+(?:now\s+)?(?:broken|down|waived|disabled|off|not needed|not required|optional|suspended)\b/gi,
+  // Dismissing the role the assistant was deployed in: "you're not the museum guide anymore",
+  // "stop being a travel booking bot", "drop the recipe bot act"; "ya no eres…", "du bist kein … mehr".
+  /\byou(?:'re|’re| are) not (?:an?|the|my|your) [^.!?\n]{1,40}? any ?more\b/gi,
+  /\b(?:stop|quit) (?:being|acting as|acting like|pretending to be|playing) (?:an?|the|my) (?:[a-z-]+ ){0,3}(?:bot|assistant|agent|helper|guide|advisor|chatbot)\b/gi,
+  /\b(?:drop|forget|ditch|scrap|lose|quit) (?:the|your|this|that) (?:[a-z'-]+ ){0,3}(?:act|persona|role)(?![\w-])|\b(?:drop|forget|ditch|scrap) (?:the|your|this|that) (?:[a-z'-]+ ){0,2}(?:bot|assistant|helper|helpdesk|agent) (?:thing|stuff|act|role|job|mode)\b/gi,
+  /\b(?:ya no eres|tu n'es plus|t'es plus|non sei più|você não é mais|você já não é|já não és)\s+(?:una?|el|la|le|l'|lo|il|mon|ma|mi|um|uma|o|a)\b|\b(?:du bist|bist du) (?:(?:jetzt|nun|ab jetzt|ab sofort)\s+)?kein(?:e|en)? [^.!?\n]{1,40}? mehr\b|\bje bent (?:(?:nu|vanaf nu)\s+)?geen [^.!?\n]{1,40}? meer\b|\bdu (?:är inte längre|er ikke (?:længere|lenger))\s+(?:en|ett|et|min)\b|\b(?:nie jesteś już|już nie jesteś|už nejsi|nu mai ești)\s/gi,
+  /(?:ты|ти|вы)\s+больше\s+не\s+(?:[^\s.!?]+\s+)?(?:бот|ассистент|помощник|консультант)|(?:ти|ви)\s+більше\s+не\s+(?:[^\s.!?]+\s+)?(?:бот|асистент|помічник|консультант)/gi,
+  // Orders claimed to come from the assistant's makers: "your operator forgot to tell you",
+  // "message from the developers:", "Besked fra udviklerne:".
+  /(?<=\b(?:your|the bot's|the assistant's) )(?:operator|operators|developer|developers|devs|creator|creators|programmer|programmers|maker|makers) (?:forgot|said|says|told|want|wants|asked|approved|authori[sz]ed|updated|changed|decided|allow|allowed|let|have (?:asked|said|decided|approved|authori[sz]ed|allowed|updated|changed))\b/gi,
+  /\b(?:message|note|word|update|notice|memo|instruction|instructions)\s+from\s+(?:(?:the|your)\s+)?(?:developers?|devs|dev team|operators?|creators?)\s*[:：—-]|\b(?:besked|meddelelse|bericht|nachricht|message|mensaje|messaggio|mensagem|wiadomość|meddelande|melding|hinweis)\s+(?:fra|van|von|des|de|dei|dagli|degli|dos|das|od|från|del|da)\s+(?:(?:de|den|los|las|la|le|les|gli|os|the)\s+)?(?:udviklerne|udviklere|ontwikkelaars|entwicklern|entwicklerteam|développeurs|desarrolladores|sviluppatori|desenvolvedores|twórców|deweloperów|programistów|utvecklarna|utviklerne)\b/gi,
+  // Safety switched off by a setting or a claim: "safety=off", "restrictions=0", "the moderation
+  // filter is off", "switch off your content rules", "Test mode on.", "switch into no-refusal mode".
+  /\b(?:safety|safe[ _-]mode|safemode|restriction|restrictions|guardrail|guardrails|moderation|censorship|content[_ -](?:filters?|policy|rules)|contentfilter|refusal|refusals|ethics|alignment)\s*[=:]\s*(?:off|false|0|none|disabled|no)\b/gi,
+  /\b(?:filter|filters|moderation|safety (?:filters?|rules|checks?|settings)|content (?:rules|filters?|polic(?:y|ies))|restrictions|guardrails|safeguards)\s+(?:is|are)\s+(?:(?:now|currently)\s+)?(?:off|disabled|lifted|removed|suspended|deactivated|turned off|switched off)\b/gi,
+  /\b(?:switch|turn|shut)\s+off\s+(?:your|all your|all|any)\s+(?:[a-z-]+\s+)?(?:content rules|rules|filters?|safety filters?|moderation|restrictions|guardrails|safeguards|ethics)\b/gi,
+  /\b(?:test|debug|maintenance|admin|developer|dev|god|sudo|override|no-refusal) mode (?:is )?(?:now )?(?:on|enabled|activated|engaged|active)(?=\s*(?:[.!,;:]|$))|\b(?:switch|go|get|slip)\s+(?:in)?to\s+(?:[a-z-]+\s+)?(?:no-refusal|no-limits?|no-rules?|god|sudo|root) mode\b/gi,
+  /\b(?:modo|modalità|mode|modus|tryb|režim|modul|läge|tilstand|modu)\s+(?:(?:de|di|do|da)\s+)?(?:manutenção|mantenimiento|manutenzione|maintenance|wartung|wartungs|serwisowy|serwisu|testowy|test|teste|prueba|debug|depuración|depuração|sviluppatore|développeur|entwickler|desarrollador|desenvolvedor|dios|deus|dieu)\s+(?:(?:is|est|está|è|ist|jest|er|är|đã)\s+)?(?:on|activado|activo|ativado|ativo|attivata|attivato|attiva|attivo|activé|actif|aktiviert|aktiv|włączony|aktywny|aktif|activat|aktiverad|aktiveret)\b|\b(?:bakım|test|hata ayıklama|geliştirici) modu (?:aktif|açık|etkin)\b/gi,
+  /chế độ (?:bảo trì|gỡ lỗi|kiểm thử|nhà phát triển) (?:đã |đang )?(?:bật|kích hoạt|được bật)/gi,
+];
+
 export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     id: 'injection.override',
@@ -318,6 +353,12 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     id: 'injection.exfiltration',
     technique: 'exfiltration: tells the model to send data to an outside address or URL',
     patterns: EXFILTRATION,
+  },
+  {
+    id: 'injection.false_authority',
+    technique:
+      'false authority: claims the rules changed, a required check is waived, the role is over or safety is off',
+    patterns: FALSE_AUTHORITY,
   },
 ];
 
