@@ -154,7 +154,16 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'desarrolladores sviluppatori desenvolvedores twórców deweloperów programistów utvecklarna utviklerne ' +
     'safety safe safemode restriction restrictions guardrail guardrails moderation censorship content ' +
     'contentfilter refusal refusals ethics alignment filter filters safeguards rules mode modo modalità ' +
-    'modus tryb režim modul läge tilstand modu',
+    'modus tryb režim modul läge tilstand modu sáltate salta omite sáltese omita pula pule ignora saute ' +
+    'sautez désactive désactivez contourne salti disattiva bypassa umgeh umgehe sla pomiń pomin omiń ' +
+    'pominąć bez přeskoč nemusíš kontrola sari verificarea aprobarea validarea hoppa ingen spring slå ' +
+    'ohita ellenőrzések ellenőrzés jóváhagyási azonosítás kapcsold onaya onay kontrole doğrulamaya ' +
+    'doğrulamayı kontrolü onayı lewati lewatkan abaikan matikan ruka zima wartungsmodus ' +
+    'testmodus debugmodus onderhoudsmodus vedlikeholdsmodus testitila huoltotila ' +
+    'vedligeholdelsestilstand testtilstand underhållsläge testläge přepni karbantartási teszt olvida ' +
+    'olvídate deja esquece deixa oublie arrête vergiss dimentica smetti vergeet zapomnij przestań ' +
+    'zapomeň přestaň uită glöm glem felejtsd mostantól artık bundan abgeschaltet deaktiviert ' +
+    'ausgeschaltet uitgeschakeld avstängd',
   addresses:
     'reply response answer output summary message code solution implementation translation analysis dear hey ' +
     'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +
