@@ -42,7 +42,7 @@ export function isProjectRow(r: { readonly source: string }): boolean {
 }
 
 /** Whether the n-gram classifier trains on the row (the combiner trains on every row). */
-function trainsClassifier(r: Row): boolean {
+export function trainsClassifier(r: Row): boolean {
   return r.source !== COMBINER_LISTS_SOURCE;
 }
 
