@@ -14,8 +14,9 @@ import { codeUnits, isLetterCode, ROT13_WORDS } from '../normalize/index.ts';
 import { HARM_WORDS } from './harm.ts';
 
 /**
- * Bits of `WordScan.mask`: the rule families in `RULE_FAMILIES` order, then the structure patterns;
- * the English stopwords and the harm words are also counted (`WordScan.englishStopwords`, `harmWords`).
+ * Bits of `WordScan.mask`: one per rule family (looked up by id, so a family added later takes the
+ * next free bit) and per structure pattern group; the English stopwords and the harm words are
+ * also counted (`WordScan.englishStopwords`, `harmWords`).
  */
 export const ANCHOR_BITS = {
   'injection.override': 1 << 0,
@@ -34,14 +35,19 @@ export const ANCHOR_BITS = {
   rot13Words: 1 << 13,
   harmWord: 1 << 14,
   guardedSecret: 1 << 15,
-  // A family added after the structure bits (the families' bits need not be contiguous).
   'injection.false_authority': 1 << 16,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
 
-/** The rule-family and structure bits (not the English-stopword count or the word counts): what a text outside the Latin scripts gets. */
-export const ALL_ANCHORS = ((1 << 10) - 1) | ANCHOR_BITS['injection.false_authority'];
+/**
+ * What a text with letters outside the Latin scripts gets: every group's bit (its patterns in other
+ * scripts cannot be ruled out by ASCII anchor words), but the English-stopword count and the harm
+ * and ROT13 words, which are counts and a decoder's hint rather than anchors.
+ */
+const FOREIGN_TEXT_ANCHORS =
+  Object.values(ANCHOR_BITS).reduce((all, bit) => all | bit, 0) &
+  ~(ANCHOR_BITS.englishStopword | ANCHOR_BITS.rot13Words | ANCHOR_BITS.harmWord);
 
 /**
  * Groups whose patterns are scanned over the whole text with `\b` word boundaries, anchored on a
@@ -50,8 +56,6 @@ export const ALL_ANCHORS = ((1 << 10) - 1) | ANCHOR_BITS['injection.false_author
  * ASCII runs of such words are looked up as words of their own.
  */
 const BOUNDARY_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.rot13Words;
-/** Boundary groups with alternatives of their own in other scripts: any text with such letters runs them. */
-const SCRIPT_ANCHORS = ANCHOR_BITS.attackTopic | ANCHOR_BITS.selfReference | ANCHOR_BITS.guardedSecret;
 
 /** Anchor bits of the ASCII-letter runs of `text.slice(start, end)`. */
 function asciiRunBits(text: string, start: number, end: number): number {
@@ -451,7 +455,7 @@ export function scanWords(text: string): WordScan {
   }
   for (const { literal, bits } of LITERAL_ANCHORS)
     if ((mask & bits) === 0 && text.includes(literal)) mask |= bits;
-  if (foreign) mask |= ALL_ANCHORS | SCRIPT_ANCHORS;
+  if (foreign) mask |= FOREIGN_TEXT_ANCHORS;
   chunkUsed = base + words;
   return {
     mask,
