@@ -36,6 +36,7 @@ export const ANCHOR_BITS = {
   harmWord: 1 << 14,
   guardedSecret: 1 << 15,
   'injection.false_authority': 1 << 16,
+  'injection.credential_request': 1 << 17,
 } as const;
 
 export type AnchorGroup = keyof typeof ANCHOR_BITS;
@@ -168,6 +169,11 @@ const ANCHOR_WORDS: Readonly<Record<AnchorGroup, string>> = {
     'olvídate deja esquece deixa oublie arrête vergiss dimentica smetti vergeet zapomnij przestań ' +
     'zapomeň přestaň uită glöm glem felejtsd mostantól artık bundan abgeschaltet deaktiviert ' +
     'ausgeschaltet uitgeschakeld avstängd',
+  'injection.credential_request':
+    'api access bearer token tokens password passwords passphrase passphrases credentials login auth ' +
+    'authorization secret client connection env environment with including plus clave claves contraseña ' +
+    'credenciales chave chaves senha credenciais mot identifiants chiave chiavi credenziali wachtwoord ' +
+    'inloggegevens api-schlüssel zugangsdaten passwort kennwort millä',
   addresses:
     'reply response answer output summary message code solution implementation translation analysis dear hey ' +
     'hi hello attention note ai assistant chatgpt gpt claude gemini llm bot model agent copilot summarizing ' +

@@ -143,6 +143,7 @@ const CORE_RULES = familyBits([
   'jailbreak.persona',
   'injection.system_prompt_extraction',
   'injection.false_authority',
+  'injection.credential_request',
 ]);
 
 // Text length is deliberately not a signal: in the development data short texts are mostly

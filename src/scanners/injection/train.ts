@@ -80,10 +80,12 @@ const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.
 
 /**
  * Lists in the evaluation lists' shape, trained on since the fifteenth round: the earlier
- * evaluation lists (9–13, 15–26: 5,627 rows) and eighteen written as training data (`data/`, about
+ * evaluation lists (9–13, 15–26: 5,627 rows) and twenty written as training data (`data/`, about
  * 300 rows each: ten in one setting each, four in the styles public benchmarks use, four aimed at
- * the known weak spots), all by helper sessions that saw neither the code nor the data. Lists 27
- * and later stay evaluation-only; see docs/injection.md, "Fifteenth round" to "Nineteenth round".
+ * the known weak spots, two of requests for what the deployment holds: its credentials, its
+ * instructions, other users' records), all by helper sessions that saw neither the code nor the
+ * data. Lists 27 and later stay evaluation-only; see docs/injection.md, "Fifteenth round" to
+ * "Nineteenth round" and "Twenty-second round".
  */
 export const TRAINED_LISTS: readonly string[] = [
   ...[9, 10, 11, 12, 13, ...range(15, 26)].map((n) => `../../../scripts/injection-fresh-${n}.jsonl`),
@@ -106,6 +108,8 @@ export const TRAINED_LISTS: readonly string[] = [
     'focus-b',
     'focus-c',
     'focus-d',
+    'deployment-a',
+    'deployment-b',
   ].map((setting) => `../../../data/injection-list-${setting}.jsonl`),
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
