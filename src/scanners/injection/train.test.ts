@@ -80,7 +80,7 @@ test('a trained list under evaluation is scored once, as data', () => {
   assert.ok(all.length > list.length, "the project's other rows are still there");
 });
 
-test('rows of the data set count three times, templates and non-English written rows twice, when the combiner is fitted', () => {
+test('rows of the data set count four times, templates and non-English written rows twice, when the combiner is fitted', () => {
   const [data] = rows(1, 'example/data', 'data');
   const [written] = rows(1, WRITTEN_SOURCE, 'written');
   const [template] = rows(1, TEMPLATE_SOURCE, 'template');
@@ -88,6 +88,6 @@ test('rows of the data set count three times, templates and non-English written 
   assert.ok(data && written && template && listed);
   assert.deepEqual(
     [data, written, { ...written, lang: 'de' }, template, listed].map((r) => combinerWeight(r)),
-    [3, 1, 2, 2, 1],
+    [4, 1, 2, 2, 1],
   );
 });

@@ -80,12 +80,13 @@ const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.
 
 /**
  * Lists in the evaluation lists' shape, trained on since the fifteenth round: the earlier
- * evaluation lists (9–13, 15–26: 5,627 rows) and twenty written as training data (`data/`, about
- * 300 rows each: ten in one setting each, four in the styles public benchmarks use, four aimed at
- * the known weak spots, two of requests for what the deployment holds: its credentials, its
- * instructions, other users' records), all by helper sessions that saw neither the code nor the
- * data. Lists 27 and later stay evaluation-only; see docs/injection.md, "Fifteenth round" to
- * "Nineteenth round" and "Twenty-second round".
+ * evaluation lists (9–13, 15–26: 5,627 rows) and twenty-two written as training data (`data/`,
+ * about 300 rows each: ten in one setting each, four in the styles public benchmarks use, four
+ * aimed at the known weak spots, two of requests for what the deployment holds — its
+ * credentials, its instructions, other users' records — and two of claimed staff roles and other
+ * people's records), all by helper sessions that saw neither the code nor the data. Lists 27 and
+ * later stay evaluation-only; see docs/injection.md, "Fifteenth round" to "Nineteenth round" and
+ * "Twenty-second round".
  */
 export const TRAINED_LISTS: readonly string[] = [
   ...[9, 10, 11, 12, 13, ...range(15, 26)].map((n) => `../../../scripts/injection-fresh-${n}.jsonl`),
@@ -110,6 +111,8 @@ export const TRAINED_LISTS: readonly string[] = [
     'focus-d',
     'deployment-a',
     'deployment-b',
+    'records-a',
+    'records-b',
   ].map((setting) => `../../../data/injection-list-${setting}.jsonl`),
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
@@ -518,9 +521,11 @@ export function augment(rows: readonly Row[]): Row[] {
  * project's rows outnumber the data set's four to one, so at equal weight they set how far the
  * combiner trusts each signal; at three times the weight the held-out folds gain 1.8 points of TPR
  * at 2% FPR and the unseen lists stay level (sixteenth round; five times gained half a point more
- * on the folds and caught 7 fewer attacks of lists 27–37 at 0.5).
+ * on the folds and caught 7 fewer attacks of lists 27–37 at 0.5). Four since the twenty-second
+ * round, whose written lists of claimed staff roles and other people's records took weight from
+ * the development rows.
  */
-const DATA_ROW_WEIGHT = 3;
+const DATA_ROW_WEIGHT = 4;
 
 /**
  * A row's weight when fitting the combiner. The project's templates and its written rows in other
