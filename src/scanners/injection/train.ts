@@ -113,6 +113,8 @@ export const TRAINED_LISTS: readonly string[] = [
     'deployment-b',
     'records-a',
     'records-b',
+    'records-c',
+    'records-d',
   ].map((setting) => `../../../data/injection-list-${setting}.jsonl`),
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
 
