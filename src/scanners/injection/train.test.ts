@@ -4,8 +4,6 @@ import { textHash } from './classifier.ts';
 import { shippedModel } from './index.ts';
 import {
   assignFolds,
-  COMBINER_LISTS,
-  COMBINER_LISTS_SOURCE,
   combinerWeight,
   isProjectRow,
   LISTS_SOURCE,
@@ -13,7 +11,6 @@ import {
   projectExamples,
   TEMPLATE_SOURCE,
   TRAINED_LISTS,
-  trainsClassifier,
   withProjectExamples,
   WRITTEN_SOURCE,
 } from './train.ts';
@@ -54,19 +51,6 @@ test('the trained lists are project rows, and the shipped model was fitted on th
   const hashes = new Set(shippedModel().trainingTextHashes);
   const missing = lists.filter((r) => !hashes.has(textHash(r.text)));
   assert.equal(missing.length, 0, `not in the model's training set: ${missing[0]?.text.slice(0, 80) ?? ''}`);
-});
-
-test('the combiner-only lists are project rows the shipped model saw, and the classifier does not train on them', () => {
-  const combinerRows = projectExamples().filter((r) => r.source === COMBINER_LISTS_SOURCE);
-  const expected = COMBINER_LISTS.reduce((n, path) => n + loadRows(path).length, 0);
-  assert.ok(expected > 0);
-  assert.equal(combinerRows.length, expected);
-  assert.ok(combinerRows.every((r) => isProjectRow(r) && !trainsClassifier(r)));
-  // Evaluation must refuse them as seen: the combiner was fitted on them.
-  const hashes = new Set(shippedModel().trainingTextHashes);
-  assert.ok(combinerRows.every((r) => hashes.has(textHash(r.text))));
-  const [listed] = rows(1, LISTS_SOURCE, 'list');
-  assert.ok(listed !== undefined && trainsClassifier(listed));
 });
 
 test('a trained list under evaluation is scored once, as data', () => {

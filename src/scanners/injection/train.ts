@@ -28,22 +28,10 @@ export interface Row {
 export const TEMPLATE_SOURCE = 'parapet/templates';
 export const WRITTEN_SOURCE = 'parapet/written';
 export const LISTS_SOURCE = 'parapet/lists';
-/** Rows that train the combiner but not the classifier (see `COMBINER_LISTS`). */
-export const COMBINER_LISTS_SOURCE = 'parapet/combiner-lists';
 
 /** Rows the project made itself (templates, written examples, lists), reported apart from the data set's. */
 export function isProjectRow(r: { readonly source: string }): boolean {
-  return (
-    r.source === TEMPLATE_SOURCE ||
-    r.source === WRITTEN_SOURCE ||
-    r.source === LISTS_SOURCE ||
-    r.source === COMBINER_LISTS_SOURCE
-  );
-}
-
-/** Whether the n-gram classifier trains on the row (the combiner trains on every row). */
-export function trainsClassifier(r: Row): boolean {
-  return r.source !== COMBINER_LISTS_SOURCE;
+  return r.source === TEMPLATE_SOURCE || r.source === WRITTEN_SOURCE || r.source === LISTS_SOURCE;
 }
 
 /** Read the JSONL data set; rows whose source starts with an excluded prefix are dropped. */
@@ -80,13 +68,14 @@ const WRITTEN_EXAMPLES = fileURLToPath(new URL('../../../data/injection-written.
 
 /**
  * Lists in the evaluation lists' shape, trained on since the fifteenth round: the earlier
- * evaluation lists (9–13, 15–26: 5,627 rows) and twenty-two written as training data (`data/`,
+ * evaluation lists (9–13, 15–26: 5,627 rows) and twenty-six written as training data (`data/`,
  * about 300 rows each: ten in one setting each, four in the styles public benchmarks use, four
  * aimed at the known weak spots, two of requests for what the deployment holds — its
- * credentials, its instructions, other users' records — and two of claimed staff roles and other
- * people's records), all by helper sessions that saw neither the code nor the data. Lists 27 and
- * later stay evaluation-only; see docs/injection.md, "Fifteenth round" to "Nineteenth round" and
- * "Twenty-second round".
+ * credentials, its instructions, other users' records —, four of claimed staff roles and other
+ * people's records, and two of short hijacks beside look-alike benign messages), all by helper
+ * sessions that saw neither the code nor the data. Lists 27 and later stay evaluation-only; see
+ * docs/injection.md, "Fifteenth round" to "Nineteenth round", "Twenty-second round" and
+ * "Twenty-third round".
  */
 export const TRAINED_LISTS: readonly string[] = [
   ...[9, 10, 11, 12, 13, ...range(15, 26)].map((n) => `../../../scripts/injection-fresh-${n}.jsonl`),
@@ -115,18 +104,12 @@ export const TRAINED_LISTS: readonly string[] = [
     'records-b',
     'records-c',
     'records-d',
+    // Trained on by the combiner only from the twenty-first round to the twenty-second (the
+    // nineteenth round's classifier flagged more of the older lists' benign rows with them).
+    'hijack-a',
+    'hijack-b',
   ].map((setting) => `../../../data/injection-list-${setting}.jsonl`),
 ].map((path) => fileURLToPath(new URL(path, import.meta.url)));
-
-/**
- * Written lists of short hijacks and look-alike benign messages (the nineteenth round's step D,
- * about 290 rows each) that train the combiner only. Trained on by the classifier too, they made it
- * flag more of the older lists' benign rows; the combiner learns from them what weight the
- * false-authority rules deserve against messages with the same words (twenty-first round).
- */
-export const COMBINER_LISTS: readonly string[] = ['hijack-a', 'hijack-b'].map((name) =>
-  fileURLToPath(new URL(`../../../data/injection-list-${name}.jsonl`, import.meta.url)),
-);
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -149,11 +132,7 @@ export function projectExamples(extraLists: readonly string[] = []): Row[] {
   const lists = [...TRAINED_LISTS, ...extraLists]
     .flatMap((path) => loadRows(path))
     .map((r) => ({ ...r, source: LISTS_SOURCE }));
-  const combinerLists = COMBINER_LISTS.flatMap((path) => loadRows(path)).map((r) => ({
-    ...r,
-    source: COMBINER_LISTS_SOURCE,
-  }));
-  return [...templates, ...written, ...lists, ...combinerLists];
+  return [...templates, ...written, ...lists];
 }
 
 /**
@@ -579,7 +558,7 @@ export function crossValidate(
   const fold = foldBy === 'source' ? assignSourceFolds(rows, folds) : assignFolds(rows, folds);
   const signals: number[][] = new Array<number[]>(rows.length);
   for (let f = 0; f < folds; f++) {
-    const train = rows.map((_, i) => i).filter((i) => fold[i] !== f && trainsClassifier(rows[i] as Row));
+    const train = rows.map((_, i) => i).filter((i) => fold[i] !== f);
     const extra = augment(train.map((i) => rows[i] as Row));
     const model = trainLinear(
       [...train.map((i) => xs[i] as Sparse), ...extra.map((r) => sparseFeatures(r.text))],
@@ -642,11 +621,10 @@ export function buildModel(o: BuildOptions, provenance: Record<string, unknown>)
   const rows = withProjectExamples(loadRows(o.dataPath, o.excludeSources), o.extraLists);
   const cv = crossValidate(rows, o.folds, o.log, DEFAULT_LINEAR, o.foldBy);
   const ys = rows.map((r) => r.y);
-  const classifierRows = rows.filter(trainsClassifier);
-  const extra = augment(classifierRows);
+  const extra = augment(rows);
   const linear = trainLinear(
-    [...classifierRows, ...extra].map((r) => sparseFeatures(r.text)),
-    [...classifierRows.map((r) => r.y), ...extra.map((r) => r.y)],
+    [...rows, ...extra].map((r) => sparseFeatures(r.text)),
+    [...ys, ...extra.map((r) => r.y)],
   );
   const fittedCombiner = trainCombiner(
     cv.signals,
